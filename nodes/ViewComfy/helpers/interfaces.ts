@@ -1,0 +1,95 @@
+/**
+ * Shapes shared by the pure helpers, the transport and the operations.
+ * Nothing in here does I/O.
+ */
+
+/** One node of a ComfyUI `workflow_api.json` ("Export (API)" format). */
+export interface ComfyNode {
+	inputs: Record<string, unknown>;
+	class_type: string;
+	_meta?: { title?: string };
+}
+
+/** A whole API-format workflow: string node ids (also composite ones like `54:73`) to nodes. */
+export type ComfyWorkflow = Record<string, ComfyNode>;
+
+export type ParameterKind = 'text' | 'number' | 'boolean' | 'file';
+
+export type ParameterValue = string | number | boolean;
+
+/** One literal input of a workflow, flattened the way ViewComfy's parameter maker does. */
+export interface WorkflowParameter {
+	/** `<nodeId>-inputs-<inputName>`, the key ViewComfy expects in `params`. */
+	key: string;
+	nodeId: string;
+	nodeTitle: string;
+	classType: string;
+	inputName: string;
+	value: ParameterValue;
+	kind: ParameterKind;
+	/** `6 · CLIP Text Encode (Positive Prompt) · text` */
+	label: string;
+}
+
+/** `params` as sent to ViewComfy: flattened key to literal value. */
+export type InferParams = Record<string, ParameterValue>;
+
+export type SeedMode = 'whenEmpty' | 'always' | 'never';
+
+/** A file to send as a multipart part named after its parameter key. */
+export interface FilePart {
+	/** Part name: a parameter key, or `<key>-viewcomfymask` for a mask. */
+	key: string;
+	fileName: string;
+	mimeType: string;
+	data: Buffer;
+}
+
+/** What one infer call sends. */
+export interface InferRequest {
+	params: InferParams;
+	/** `true` asks for `text/event-stream` with log lines. */
+	logs: boolean;
+	/** Serialised workflow to send as the `workflow_api` override; omitted when undefined. */
+	workflowApi?: string;
+	files: FilePart[];
+}
+
+/** The result JSON without any base64: what stays in n8n's item JSON. */
+export interface InferResultMeta {
+	prompt_id?: string;
+	status?: string;
+	completed?: boolean;
+	execution_time_seconds?: number;
+	prompt?: unknown;
+	[key: string]: unknown;
+}
+
+/** Where the decoded bytes of one output file go while the response streams in. */
+export interface OutputSink {
+	write(chunk: Buffer): void;
+	/** Bytes written so far. */
+	readonly size: number;
+}
+
+/** One output file once the response is fully read. */
+export interface DecodedOutput {
+	/** As the server sent it; not yet sanitised. */
+	filename?: string;
+	contentType?: string;
+	/** The `size` the server declared, if any. */
+	declaredSize?: number;
+	/** Decoded bytes, in order. */
+	chunks: Buffer[];
+	/** Sum of chunk lengths. */
+	byteLength: number;
+}
+
+export interface InferResult {
+	meta: InferResultMeta;
+	outputs: DecodedOutput[];
+	/** Log lines seen on the SSE stream (empty in JSON mode). */
+	logs: string[];
+	/** Texts of `error` events that were followed by a result. */
+	errorEvents: string[];
+}
