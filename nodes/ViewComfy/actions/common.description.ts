@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Where the workflow comes from; shared by Run Workflow and List Workflow Parameters. */
+export const workflowSourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Workflow Source',
+		name: 'workflowSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Deployed Workflow',
+				value: 'deployed',
+				description:
+					'Run the workflow already deployed on ViewComfy; set parameters as key/value pairs',
+			},
+			{
+				name: 'Paste workflow_api.json',
+				value: 'paste',
+				description:
+					'Paste the workflow exported with "Export (API)" in ComfyUI; its inputs become fields',
+			},
+			{
+				name: 'From Binary Property',
+				value: 'binary',
+				description: 'Read workflow_api.json from a binary property of each input item',
+			},
+		],
+		default: 'paste',
+	},
+	{
+		displayName: 'Workflow JSON (workflow_api.json)',
+		name: 'workflowJson',
+		type: 'json',
+		typeOptions: { rows: 8 },
+		default: '',
+		required: true,
+		placeholder: '{ "3": { "inputs": { "seed": 1, ... }, "class_type": "KSampler" }, ... }',
+		description:
+			'The workflow in ComfyUI API format: in ComfyUI use Workflow → Export (API). Its inputs are listed as fields below.',
+		displayOptions: { show: { workflowSource: ['paste'] } },
+	},
+	{
+		displayName: 'Input Binary Property',
+		name: 'workflowBinaryProperty',
+		type: 'string',
+		default: 'workflow',
+		required: true,
+		description: 'Name of the binary property of the input item that holds workflow_api.json',
+		displayOptions: { show: { workflowSource: ['binary'] } },
+	},
+];

@@ -1,0 +1,273 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const showForRun = { operation: ['runWorkflow'] };
+
+export const runWorkflowProperties: INodeProperties[] = [
+	{
+		displayName: 'Send as Override',
+		name: 'sendWorkflowOverride',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send this workflow as workflow_api so it replaces the deployed one for this run. Leave off to run the deployed workflow and only send the parameters.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste', 'binary'] } },
+	},
+	{
+		displayName: 'Workflow Parameters',
+		name: 'parameters',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['workflowJson'],
+			resourceMapper: {
+				resourceMapperMethod: 'getWorkflowParameters',
+				mode: 'add',
+				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError:
+					'No parameters found: paste a workflow exported with "Export (API)" in the field above',
+			},
+		},
+		description:
+			'Every literal input of the pasted workflow, prefilled with its value. Only the fields you change are sent; remove a field to leave it out.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
+	},
+	{
+		displayName: 'Parameters',
+		name: 'parameterValues',
+		placeholder: 'Add Parameter',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			'Parameter overrides as flattened keys such as 6-inputs-text (node ID, "-inputs-", input name). Use the List Workflow Parameters operation to discover the keys.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['deployed', 'binary'] } },
+		options: [
+			{
+				name: 'parameter',
+				displayName: 'Parameter',
+				values: [
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: '6-inputs-text',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Additional Parameters (JSON)',
+		name: 'additionalParameters',
+		type: 'json',
+		default: '{}',
+		description:
+			'Any other parameter keys as a JSON object, e.g. {"3-inputs-steps": 30}. These win over the fields above.',
+		displayOptions: { show: showForRun },
+	},
+	{
+		displayName: 'File Inputs',
+		name: 'fileInputs',
+		placeholder: 'Add File Input',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			'Send binary data of the input item as a file for a parameter such as 10-inputs-image (a Load Image node)',
+		displayOptions: { show: showForRun },
+		options: [
+			{
+				name: 'file',
+				displayName: 'File',
+				values: [
+					{
+						displayName: 'Parameter Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: '10-inputs-image',
+						description: 'The flattened key of the file input',
+					},
+					{
+						displayName: 'Input Binary Property',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'data',
+						description: 'Binary property of the input item that holds the file',
+					},
+					{
+						displayName: 'Mask Binary Property',
+						name: 'maskBinaryProperty',
+						type: 'string',
+						default: '',
+						description:
+							'Optional binary property with a mask for this image, sent as <key>-viewcomfymask',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Mode',
+		name: 'resultMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Result',
+				value: 'wait',
+				description: 'One request that returns when the run is done',
+			},
+			{
+				name: 'Stream Logs',
+				value: 'stream',
+				description:
+					"Receive ComfyUI's console output while the run progresses, into the output and n8n's log",
+			},
+		],
+		default: 'wait',
+		displayOptions: { show: showForRun },
+	},
+	{
+		displayName: 'Output',
+		name: 'outputMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'One Item per File',
+				value: 'itemPerFile',
+				description: 'Each generated file becomes its own item, in binary property "data"',
+			},
+			{
+				name: 'All Files on One Item',
+				value: 'allOnOneItem',
+				description: 'One item per run, with binary properties data_0, data_1, …',
+			},
+		],
+		default: 'itemPerFile',
+		displayOptions: { show: showForRun },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showForRun },
+		options: [
+			{
+				displayName: 'Batch Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 64 },
+				default: 1,
+				description:
+					'How many input items run at the same time. Outputs always come back in input order.',
+			},
+			{
+				displayName: 'Include Executed Workflow',
+				name: 'includePrompt',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the workflow that ViewComfy ran to the output as "prompt"',
+			},
+			{
+				displayName: 'Include Logs',
+				name: 'includeLogs',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to add the streamed log lines to the output as "logs" (Stream Logs mode)',
+			},
+			{
+				displayName: 'Max Output Size (MB)',
+				name: 'maxOutputSizeMb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 2048,
+				description:
+					'Fail cleanly when one run returns more than this, before the n8n server runs out of memory',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 8,
+				description:
+					'Retries for cold starts (502/503/504), rate limits (429) and refused connections. Other errors are never retried, because the generation may already have run.',
+			},
+			{
+				displayName: 'Max Total Retry Wait (Seconds)',
+				name: 'maxRetryWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 600,
+				description:
+					'Upper bound of the time spent waiting between retries; the default covers cold starts of several minutes',
+			},
+			{
+				displayName: 'Output Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description:
+					'Name of the binary property for the files (with All Files on One Item: name_0, name_1, …)',
+			},
+			{
+				displayName: 'Randomize Seed',
+				name: 'randomizeSeed',
+				type: 'options',
+				options: [
+					{
+						name: 'When Nothing Else Is Set',
+						value: 'whenEmpty',
+						description:
+							'Give seed inputs a new random value only if no parameter was set, so each run differs',
+					},
+					{
+						name: 'Always',
+						value: 'always',
+						description: 'Every seed input you did not set gets a new random value on each run',
+					},
+					{
+						name: 'Never',
+						value: 'never',
+						description: 'Keep the seeds of the workflow',
+					},
+				],
+				default: 'whenEmpty',
+				description: 'Applies to every seed-like input (seed, noise_seed, rand_seed)',
+			},
+			{
+				displayName: 'Retry Interrupted Streams',
+				name: 'retryInterruptedStreams',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to run the workflow again when the connection breaks after ViewComfy started answering. Off by default: the first run may have completed and been billed, so a retry can cost a second generation.',
+			},
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 40,
+				description:
+					'How long one run may take in total, cold start included. ViewComfy runs can take many minutes.',
+			},
+		],
+	},
+];

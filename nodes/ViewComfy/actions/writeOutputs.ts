@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
+import type { DecodedOutput, InferResult } from '../helpers/interfaces';
+import { fileMetadata, planOutputItems, type OutputFileInfo } from '../helpers/outputPlan';
+
+export type OutputMode = 'itemPerFile' | 'allOnOneItem';
+
+/** Turns one run's decoded outputs into n8n items with binary data, in ViewComfy's order. */
+export async function buildOutputItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	result: InferResult,
+	settings: {
+		outputMode: OutputMode;
+		binaryProperty: string;
+		includePrompt: boolean;
+		extraJson: IDataObject;
+	},
+): Promise<INodeExecutionData[]> {
+	const { meta, outputs } = result;
+	const files: OutputFileInfo[] = outputs.map((output, index) => {
+		const fileName = sanitizeFileName(output.filename, `output_${index}`);
+		return {
+			index,
+			fileName,
+			mimeType: inferMimeType(fileName, output.contentType),
+			fileSize: output.byteLength,
+		};
+	});
+
+	const runJson: IDataObject = {
+		prompt_id: meta.prompt_id,
+		status: meta.status,
+		completed: meta.completed,
+		execution_time_seconds: meta.execution_time_seconds,
+		...settings.extraJson,
+	};
+	if (settings.includePrompt) runJson.prompt = meta.prompt as IDataObject;
+
+	const items: INodeExecutionData[] = [];
+	for (const planned of planOutputItems(files, settings.outputMode, settings.binaryProperty)) {
+		const binary: IBinaryKeyData = {};
+		for (const { property, file } of planned.files) {
+			binary[property] = await ctx.helpers.prepareBinaryData(
+				takeBytes(outputs[file.index]),
+				file.fileName,
+				file.mimeType,
+			);
+		}
+		const json: IDataObject =
+			settings.outputMode === 'itemPerFile' && planned.files.length === 1
+				? { ...runJson, file: fileMetadata(planned.files[0].file) as IDataObject }
+				: { ...runJson, files: planned.files.map(({ file }) => fileMetadata(file) as IDataObject) };
+		items.push({
+			json,
+			...(planned.files.length ? { binary } : {}),
+			pairedItem: { item: itemIndex },
+		});
+	}
+	return items;
+}
+
+/**
+ * Hands the decoded chunks to n8n and drops our reference to them, so a large video is held
+ * once, not twice. A stream lets n8n's filesystem mode write it to disk without a copy.
+ */
+function takeBytes(output: DecodedOutput): Buffer | Readable {
+	const chunks = output.chunks;
+	output.chunks = [];
+	if (chunks.length === 1) return chunks[0];
+	if (chunks.length === 0) return Buffer.alloc(0);
+	return Readable.from(chunks, { objectMode: false });
+}
