@@ -22,8 +22,8 @@ export async function viewComfyApiTest(
 	try {
 		endpointUrl = parseEndpointUrl(data.endpointUrl).href;
 	} catch (error) {
-		if (!(error instanceof UserInputError)) throw error;
-		return { status: 'Error', message: `${error.message}. ${error.hint ?? ''}`.trim() };
+		const hint = error instanceof UserInputError && error.hint ? ` ${error.hint}` : '';
+		return { status: 'Error', message: `${(error as Error).message}.${hint}` };
 	}
 	const result = await testCredentials({
 		endpointUrl,

@@ -45,10 +45,8 @@ export async function getWorkflowParameters(
 			? { fields }
 			: { fields, emptyFieldsNotice: 'This workflow has no literal inputs to set' };
 	} catch (error) {
-		if (!(error instanceof UserInputError)) throw error;
-		return {
-			fields: [],
-			emptyFieldsNotice: error.hint ? `${error.message}. ${error.hint}` : error.message,
-		};
+		// The editor shows this notice in place of the fields, which is where the user is looking.
+		const hint = error instanceof UserInputError && error.hint ? ` ${error.hint}` : '';
+		return { fields: [], emptyFieldsNotice: `${(error as Error).message}.${hint}` };
 	}
 }

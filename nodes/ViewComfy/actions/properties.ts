@@ -1,0 +1,34 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { workflowSourceProperties } from './common.description';
+import { listParametersProperties } from './listParameters.description';
+import { runWorkflowProperties } from './runWorkflow.description';
+
+/** Every parameter of the node, in the order the editor shows them. */
+export const nodeProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Run Workflow',
+				value: 'runWorkflow',
+				action: 'Run a workflow',
+				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
+			},
+			{
+				name: 'List Workflow Parameters',
+				value: 'listParameters',
+				action: 'List workflow parameters',
+				description:
+					'Output every parameter of a workflow with its key, so you know what to set',
+			},
+		],
+		default: 'runWorkflow',
+	},
+	...workflowSourceProperties,
+	...runWorkflowProperties,
+	...listParametersProperties,
+];
