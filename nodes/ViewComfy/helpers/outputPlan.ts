@@ -1,0 +1,49 @@
+/**
+ * Which n8n item and binary property each output file goes to. Only the plan: the node fills it
+ * with the real binary data.
+ */
+import { fileExtension } from './fileName';
+
+export interface OutputFileInfo {
+	/** Position in the result's `outputs`. */
+	index: number;
+	fileName: string;
+	mimeType: string;
+	fileSize: number;
+}
+
+export type OutputMode = 'itemPerFile' | 'allOnOneItem';
+
+export interface PlannedItem {
+	files: Array<{ property: string; file: OutputFileInfo }>;
+}
+
+export const DEFAULT_BINARY_PROPERTY = 'data';
+
+/**
+ * `itemPerFile`: one item per file, each on `binaryProperty`.
+ * `allOnOneItem`: a single item with `<binaryProperty>_0`, `_1`, … in file order.
+ * No files: one item without binary data, so the run's metadata still flows on.
+ */
+export function planOutputItems(files: OutputFileInfo[], mode: OutputMode, binaryProperty: string): PlannedItem[] {
+	const property = (typeof binaryProperty === 'string' ? binaryProperty.trim() : '') || DEFAULT_BINARY_PROPERTY;
+	if (files.length === 0) return [{ files: [] }];
+	if (mode === 'itemPerFile') return files.map((file) => ({ files: [{ property, file }] }));
+	return [{ files: files.map((file, position) => ({ property: `${property}_${position}`, file })) }];
+}
+
+/** A type alias, not an interface, so that it fits n8n's IDataObject as it is. */
+export type OutputFileMetadata = {
+	fileName: string;
+	mimeType: string;
+	fileSize: number;
+	fileExtension?: string;
+};
+
+/** What the item JSON says about one output file (no bytes). */
+export function fileMetadata(file: OutputFileInfo): OutputFileMetadata {
+	const metadata: OutputFileMetadata = { fileName: file.fileName, mimeType: file.mimeType, fileSize: file.fileSize };
+	const extension = fileExtension(file.fileName);
+	if (extension !== undefined) metadata.fileExtension = extension;
+	return metadata;
+}
