@@ -15,7 +15,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				returnData.push({ json: { ...parameter }, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, { itemIndex, itemCount: items.length });
 			if (!this.continueOnFail()) throw nodeError;
 			returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
 		}
