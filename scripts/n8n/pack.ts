@@ -60,7 +60,8 @@ export async function packNode(repoRoot = REPO_ROOT): Promise<string> {
 	if (cached) return join(dir, cached);
 	const staging = `${dir}.${process.pid}.tmp`;
 	mkdirSync(staging, { recursive: true });
-	const out = await run('npm', ['pack', '--json', '--pack-destination', staging], repoRoot);
+	// --ignore-scripts: prepack would rebuild dist/ after it was hashed; the caller built it already.
+	const out = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', staging], repoRoot);
 	const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
 	try {
 		renameSync(staging, dir);

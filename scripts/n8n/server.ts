@@ -44,6 +44,11 @@ export class N8nServer {
 		this.baseUrl = `http://127.0.0.1:${options.port}`;
 	}
 
+	/** Pid of `n8n start`, which is also its process group id. */
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
 	/** All output so far. */
 	output(): string {
 		return this.buffer;
@@ -94,7 +99,12 @@ export class N8nServer {
 			return;
 		}
 		this.signal('SIGTERM');
-		const timedOut = await Promise.race([this.exited.then(() => false), sleep(graceMs).then(() => true)]);
+		let timer: NodeJS.Timeout | undefined;
+		const timedOut = await Promise.race([
+			this.exited.then(() => false),
+			new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+		]);
+		clearTimeout(timer);
 		// Whatever the main process left behind (task runner) goes too.
 		this.signal('SIGKILL');
 		if (timedOut) await this.exited;
