@@ -1,0 +1,17 @@
+/** Everything a request handler needs from the running emulator. */
+import type { BehaviourState } from './behaviour';
+import type { PendingResults } from './pending-results';
+import type { RequestLog } from './record';
+import type { ComfyWorkflow } from './types';
+
+export interface EmulatorContext {
+	state: BehaviourState;
+	/** The deployed workflow (a `workflow_api` field overrides it per call). */
+	workflow: ComfyWorkflow;
+	clientId: string;
+	clientSecret: string;
+	pending: PendingResults;
+	log: RequestLog;
+	/** Aborted on close, so sleeping handlers stop instead of keeping the process alive. */
+	signal: AbortSignal;
+}

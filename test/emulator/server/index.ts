@@ -1,0 +1,77 @@
+/**
+ * The ViewComfy emulator: a real HTTP server speaking the direct deployment protocol, for the
+ * node's tests, demo and benchmarks. See test/emulator/README.md.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { BehaviourState } from './behaviour';
+import type { EmulatorContext } from './context';
+import { PendingResults } from './pending-results';
+import { RequestLog } from './record';
+import { createRequestListener } from './router';
+import type { EmulatorHandle, StartEmulatorOptions } from './types';
+import { loadWorkflow } from './workflow';
+
+export type * from './types';
+export { DEFAULT_BEHAVIOUR, parseBehaviour, BehaviourError } from './behaviour';
+export { WorkflowFormatError } from './workflow';
+export { RESULT_QUERY } from './pending-results';
+export { CONTROL_PREFIX } from './control';
+
+export const DEFAULT_WORKFLOW_PATH = resolve(__dirname, '../../fixtures/workflows/txt2img.json');
+export const DEFAULT_CLIENT_ID = 'local';
+export const DEFAULT_CLIENT_SECRET = 'local-secret';
+export const DEFAULT_HOST = '127.0.0.1';
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<EmulatorHandle> {
+	const closing = new AbortController();
+	const log = new RequestLog();
+	const ctx: EmulatorContext = {
+		state: new BehaviourState(options.behaviour),
+		workflow: loadWorkflow(options.workflow ?? DEFAULT_WORKFLOW_PATH),
+		clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+		clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+		pending: new PendingResults(closing.signal),
+		log,
+		signal: closing.signal,
+	};
+	const server = createServer(createRequestListener(ctx));
+	// Long simulated runs must not be cut by Node's default request timeouts.
+	server.requestTimeout = 0;
+	server.headersTimeout = 0;
+	const host = options.host ?? DEFAULT_HOST;
+	await new Promise<void>((resolveListen, rejectListen) => {
+		server.once('error', rejectListen);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', rejectListen);
+			resolveListen();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	let closed: Promise<void> | null = null;
+
+	return {
+		url: `${origin}/`,
+		port,
+		origin,
+		setBehaviour: (b) => ctx.state.set(b),
+		resetBehaviour: () => ctx.state.reset(),
+		get behaviour() {
+			return ctx.state.current;
+		},
+		get requests() {
+			return log.all;
+		},
+		clearRequests: () => log.clear(),
+		close: () => {
+			closed ??= new Promise<void>((resolveClose) => {
+				closing.abort();
+				server.close(() => resolveClose());
+				server.closeAllConnections();
+			});
+			return closed;
+		},
+	};
+}

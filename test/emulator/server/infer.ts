@@ -1,0 +1,110 @@
+/**
+ * POST on the deployment URL: read the form, then refuse or run in the order the real stack does
+ * (gateway faults, credentials, form validation, execution), then hand over to the responders.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorContext } from './context';
+import { fastApiDetail, gatewayPage, issue, ValidationFailure, viewComfyError } from './errors';
+import type { Exchange } from './exchange';
+import { readInferCall, type InferCall } from './form-fields';
+import { FormParseError, readForm, type ParsedForm } from './multipart';
+import { generateOutputs, samplerSteps } from './outputs';
+import { describeFiles, describeForm } from './record';
+import { answerHtml, answerJson, answerStream, type Run } from './respond';
+import type { ComfyWorkflow, EmulatorBehaviour, RunResult } from './types';
+import { applyOverrides, ParameterError } from './workflow';
+
+export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<void> {
+	let form: ParsedForm = { fields: [], files: [] };
+	let parseProblem: string | null = null;
+	try {
+		form = await readForm(ex.req);
+	} catch (error) {
+		if (!(error instanceof FormParseError)) throw error;
+		parseProblem = error.message;
+	}
+	ex.record.form = describeForm(form);
+	ex.record.files = describeFiles(form);
+
+	await sleep(ctx.state.takeFirstAnswerDelay(), undefined, { signal: ctx.signal });
+	const b = ctx.state.current;
+	if (ctx.state.take('resetBeforeAnswer')) return ex.reset('resetBeforeAnswer');
+	if (b.redirectToOrigin) {
+		ex.markFault('redirectToOrigin');
+		return ex.redirect(b.redirectToOriginStatus, `${b.redirectToOrigin}${ex.req.url ?? '/'}`);
+	}
+	if (ctx.state.take('coldStart503')) {
+		ex.markFault('coldStart503');
+		return ex.text(b.coldStartStatus, 'text/html; charset=utf-8', gatewayPage(b.coldStartStatus));
+	}
+	if (ctx.state.take('rateLimit429')) {
+		ex.markFault('rateLimit429');
+		const retry = b.retryAfterSeconds === null ? {} : { 'retry-after': String(b.retryAfterSeconds) };
+		return ex.json(429, fastApiDetail('Too Many Requests: slow down and retry later.'), retry);
+	}
+	const authProblem = credentialProblem(ex.req.headers, ctx);
+	if (authProblem) return ex.json(401, fastApiDetail(authProblem));
+	if (parseProblem) return ex.json(400, fastApiDetail(parseProblem));
+
+	let call: InferCall;
+	let prompt: ComfyWorkflow;
+	try {
+		call = readInferCall(form);
+		prompt = applyOverrides(call.workflowOverride ?? ctx.workflow, call.params, form.files);
+	} catch (error) {
+		if (error instanceof ValidationFailure) return ex.json(422, { detail: error.issues });
+		if (error instanceof ParameterError) {
+			return ex.json(422, { detail: [issue('params', 'value_error', error.message, null, error.key)] });
+		}
+		throw error;
+	}
+	if (ctx.state.take('error500')) {
+		ex.markFault('error500');
+		return ex.json(
+			500,
+			viewComfyError(
+				'Error while running the workflow',
+				'KSampler: CUDA out of memory. Tried to allocate 2.00 GiB (simulated by the ViewComfy emulator)',
+				'OutOfMemoryError',
+			),
+		);
+	}
+
+	const run = execute(prompt, form, b);
+	if (b.nonJsonBody) return answerHtml(ctx, ex, run);
+	if (call.logs) return answerStream(ctx, ex, run);
+	return answerJson(ctx, ex, run);
+}
+
+/** The 401 text, or null when both headers match. Never echoes what was sent. */
+function credentialProblem(headers: IncomingHttpHeaders, ctx: EmulatorContext): string | null {
+	const id = headers.client_id;
+	const secret = headers.client_secret;
+	if (!id || !secret) {
+		const missing = [!id && 'client_id', !secret && 'client_secret'].filter(Boolean).join(' and ');
+		return `Not authenticated: the ${missing} header is missing. Send the Client ID and Client Secret of the deployment.`;
+	}
+	if (id !== ctx.clientId || secret !== ctx.clientSecret) {
+		return 'Invalid client_id or client_secret: check the Client ID and Client Secret of the deployment.';
+	}
+	return null;
+}
+
+function execute(prompt: ComfyWorkflow, form: ParsedForm, b: Readonly<EmulatorBehaviour>): Run {
+	const started = performance.now();
+	const outputs = generateOutputs(prompt, form.files, b.outputBytes);
+	const seconds = Math.round(b.latencyMs + (performance.now() - started)) / 1000;
+	const result: RunResult = {
+		prompt_id: randomUUID(),
+		status: 'success',
+		completed: true,
+		execution_time_seconds: seconds,
+		prompt,
+		outputs,
+	};
+	if (b.resultStatus === 'completed-false') Object.assign(result, { status: 'running', completed: false, outputs: [] });
+	if (b.resultStatus === 'status-error') Object.assign(result, { status: 'error', outputs: [] });
+	return { result, steps: samplerSteps(prompt) };
+}

@@ -1,0 +1,142 @@
+/**
+ * Public shapes of the ViewComfy emulator: what tests, the demo and the benchmarks configure and read.
+ */
+import type { ComfyNode, ComfyWorkflow } from '../../../nodes/ViewComfy/helpers/interfaces';
+
+export type { ComfyNode, ComfyWorkflow };
+
+/** How many of the next requests a fault hits: a count, or every request. */
+export type FaultTimes = number | 'always';
+
+/**
+ * Faults and timings of the next requests. Counters (how many times a fault already fired)
+ * restart whenever the behaviour is set or reset.
+ */
+export interface EmulatorBehaviour {
+	/** Simulated execution time of every run, in ms (SSE log lines are spread over it). */
+	latencyMs: number;
+	/** Answer this many requests with `coldStartStatus` before succeeding. */
+	coldStart503: FaultTimes;
+	coldStartStatus: 502 | 503 | 504;
+	/** Extra delay before the first answer after the behaviour was set (a slow cold boot). */
+	coldStartDelayMs: number;
+	/** Answer this many requests with 429. */
+	rateLimit429: FaultTimes;
+	/** `Retry-After` sent with 429 (and with the cold-start status); null sends none. */
+	retryAfterSeconds: number | null;
+	/** Answer this many requests with 500 and a `{errorMsg, errorDetails, errorType}` body. */
+	error500: FaultTimes;
+	/** Destroy the socket of this many requests before any response byte. */
+	resetBeforeAnswer: FaultTimes;
+	/** Send headers and part of the body of this many responses, then destroy the socket. */
+	resetAfterHeaders: FaultTimes;
+	/** SSE: end the stream cleanly after the logs, without `prompt_result`. */
+	cutStreamBeforeResult: boolean;
+	/** SSE: send an `error` event, then the result (`thenResult`) or nothing more (`thenEnd`). */
+	errorEvent: 'thenResult' | 'thenEnd' | null;
+	/** 201 whose result JSON is truncated (JSON body or `prompt_result` data). */
+	malformedJson: boolean;
+	/** 201 with a `text/html` page instead of the result. */
+	nonJsonBody: boolean;
+	/** Shape of the result: a normal success, `completed: false`, or `status: "error"`. */
+	resultStatus: 'success' | 'completed-false' | 'status-error';
+	/** JSON mode: hold each exchange this long, then answer 303 to a same-origin result URL. */
+	redirect303AfterMs: number | null;
+	/** Minimum number of 303 hops before the result (with `redirect303AfterMs`). */
+	redirectChain: number;
+	/** Answer every infer request with a redirect to this other origin (same path). */
+	redirectToOrigin: string | null;
+	redirectToOriginStatus: 301 | 302 | 303 | 307 | 308;
+	/** Send response bodies at about this many bytes per second. */
+	dripBytesPerSecond: number | null;
+	/** Add one output of exactly this many bytes (`large_00001.mp4`); null or 0 adds none. */
+	outputBytes: number | null;
+}
+
+export interface StartEmulatorOptions {
+	/** 0 (the default) picks a free port. */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** A workflow object or the path of a `workflow_api.json`; default test/fixtures/workflows/txt2img.json. */
+	workflow?: ComfyWorkflow | string;
+	clientId?: string;
+	clientSecret?: string;
+	/** Starting behaviour; `resetBehaviour()` returns to it. */
+	behaviour?: Partial<EmulatorBehaviour>;
+}
+
+export interface RecordedFile {
+	field: string;
+	filename: string;
+	mimeType: string;
+	size: number;
+	sha256: string;
+}
+
+export interface RecordedForm {
+	/** Parsed `params` when it was valid JSON, else the raw string. */
+	params?: unknown;
+	logs?: string;
+	workflowApi: { present: boolean; size: number };
+	/** Names of every non-file field, in order. */
+	fieldNames: string[];
+}
+
+export interface RecordedRequest {
+	id: number;
+	/** ISO time the request arrived. */
+	time: string;
+	method: string;
+	/** Path with query string. */
+	path: string;
+	/** Request headers, `client_secret` (and `authorization`) masked as `***`. */
+	headers: Record<string, string>;
+	contentType: string | null;
+	/** `infer` for a POST, `result` for a GET on a 303 result URL, `other` for anything else. */
+	kind: 'infer' | 'result' | 'other';
+	form: RecordedForm | null;
+	files: RecordedFile[];
+	/** Status sent, or null when no status line was sent (socket destroyed first). */
+	status: number | null;
+	/** Fault or redirect that shaped the answer, if any. */
+	fault: string | null;
+	/** ms from arrival to the end of the answer; null until then. */
+	durationMs: number | null;
+}
+
+export interface EmulatorHandle {
+	/** e.g. `http://127.0.0.1:PORT/` (POST to any path works). */
+	url: string;
+	port: number;
+	/** `http://127.0.0.1:PORT`, no trailing slash. */
+	origin: string;
+	/** Merge into the current behaviour and restart fault counters. */
+	setBehaviour(b: Partial<EmulatorBehaviour>): void;
+	/** Back to the starting behaviour, counters restarted. */
+	resetBehaviour(): void;
+	readonly behaviour: Readonly<EmulatorBehaviour>;
+	readonly requests: RecordedRequest[];
+	clearRequests(): void;
+	close(): Promise<void>;
+}
+
+/** One output file of a run, as it goes into the result JSON. */
+export interface OutputFile {
+	filename: string;
+	content_type: string;
+	/** Size of the decoded bytes. */
+	size: number;
+	/** The file already base64-encoded (ASCII bytes), so a large cached output is encoded once. */
+	base64: Buffer;
+}
+
+/** The result JSON of a run; each output's `data` is written from its `base64` buffer. */
+export interface RunResult {
+	prompt_id: string;
+	status: string;
+	completed: boolean;
+	execution_time_seconds: number;
+	prompt: ComfyWorkflow;
+	outputs: OutputFile[];
+}
