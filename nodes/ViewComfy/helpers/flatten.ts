@@ -147,8 +147,12 @@ export function flattenWorkflow(workflow: ComfyWorkflow): WorkflowParameter[] {
 			if (inputName === 'upload') continue;
 			const value = node.inputs[inputName];
 			if (!isLiteral(value)) continue;
+			const key = parameterKey(nodeId, inputName);
+			// An empty input name, or ids and names that themselves contain `-inputs-` so that the key
+			// means another input, cannot be addressed by a key: listing them would invite wrong writes.
+			if (splitParameterKey(key, workflow)?.nodeId !== nodeId) continue;
 			parameters.push({
-				key: parameterKey(nodeId, inputName),
+				key,
 				nodeId,
 				nodeTitle: title,
 				classType: node.class_type,

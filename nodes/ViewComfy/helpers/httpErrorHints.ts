@@ -82,7 +82,7 @@ function parseServerError(body: string): ServerError {
 	}
 	if (!isRecord(json)) return result;
 	if (Array.isArray(json.detail)) {
-		result.validation = json.detail.map(validationLine);
+		result.validation = json.detail.map(validationLine).filter((line) => line !== '');
 		result.message = bodyExcerpt(result.validation.join('; '));
 	} else if (json.detail !== undefined) {
 		result.message = bodyExcerpt(text(json.detail) ?? excerpt);
