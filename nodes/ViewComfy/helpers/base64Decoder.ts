@@ -1,0 +1,155 @@
+/**
+ * Decodes base64 that arrives in pieces split anywhere, so a video of hundreds of MB is never
+ * held as one string. Each aligned run of a piece is decoded with one native
+ * `Buffer.from(…, 'base64')` call; only the 0–3 characters past the last full quad wait for the next piece.
+ *
+ * The text may come straight out of a JSON string, so JSON escapes are understood:
+ * `\/` is `/`, `\n` `\r` `\t` are line breaks some encoders insert, `\uXXXX` is its character.
+ *
+ * Speed matters (a regular expression over every piece costs more than the decoding itself), so
+ * the common case is checked for free: Node's decoder skips characters outside the alphabet,
+ * so a run decodes to exactly 3/4 of its length only if every character was valid base64.
+ * Pieces that fail that check take the careful path.
+ */
+
+/** An escape cut by the end of a piece: a lone backslash or `\u` with fewer than four hex digits. */
+const CUT_ESCAPE_AT_END = /\\(?:u[0-9A-Fa-f]{0,3})?$/;
+const LONGEST_CUT_ESCAPE = 5;
+const UNICODE_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
+const INVALID_CHAR = /[^A-Za-z0-9+/=]/;
+const ONLY_PADDING = /^=*$/;
+/** The 0–3 characters kept for the next piece must be plain too (tiny, so a regex is fine here). */
+const PLAIN_TAIL = /^[A-Za-z0-9+/]*$/;
+/** Line breaks some encoders insert, raw or as JSON escapes. */
+const IGNORED = ['\\n', '\\r', '\\t', '\n', '\r', '\t', ' '];
+/** Node also decodes the base64url alphabet, which is not what ViewComfy sends. */
+const MINUS = 0x2d;
+const UNDERSCORE = 0x5f;
+
+export class Base64ChunkDecoder {
+	/** 0–3 characters past the last full quad. */
+	private carry = '';
+	/** An escape sequence cut by the end of the previous piece. */
+	private cutEscape = '';
+	/** Once `=` padding was seen, only more `=` may follow. */
+	private padded = false;
+	/** Characters consumed so far, to say where an invalid one was. */
+	private offset = 0;
+
+	constructor(private readonly onBytes: (bytes: Buffer) => void) {}
+
+	push(ascii: Buffer): void {
+		if (ascii.length === 0) return;
+		const startOffset = this.offset;
+		this.offset += ascii.length;
+		if (ascii.indexOf(MINUS) !== -1 || ascii.indexOf(UNDERSCORE) !== -1) {
+			const bad = ascii.indexOf(MINUS) !== -1 ? '-' : '_';
+			throw invalidChar(bad, startOffset + ascii.indexOf(bad));
+		}
+		const text = ascii.toString('latin1');
+		if (!this.cutEscape && !this.padded && this.tryFastPath(text)) return;
+		this.decodeAligned(this.normalise(this.cutEscape + text, startOffset), startOffset);
+	}
+
+	end(): void {
+		if (this.cutEscape) throw new Error('Invalid base64 in output data: it ends inside an escape sequence');
+		if (INVALID_CHAR.test(this.carry)) throw invalidRun(this.carry, this.offset);
+		const data = this.carry.replace(/=+$/, '');
+		if (data.length === 1) {
+			throw new Error('Invalid base64 in output data: it is truncated (one character left over after the last full group)');
+		}
+		if (data) this.emit(Buffer.from(data, 'base64'));
+		this.carry = '';
+	}
+
+	/** Decodes the aligned run if every character is plain base64; false leaves all state untouched. */
+	private tryFastPath(text: string): boolean {
+		const total = this.carry.length + text.length;
+		const aligned = total - (total % 4);
+		if (aligned === 0) return false;
+		const fromText = aligned - this.carry.length;
+		// Slicing the whole piece would copy it; only the unaligned case does that.
+		const run = this.carry + (fromText === text.length ? text : text.slice(0, fromText));
+		const tail = text.slice(fromText);
+		if (!PLAIN_TAIL.test(tail)) return false;
+		const bytes = Buffer.from(run, 'base64');
+		if (bytes.length !== (aligned / 4) * 3) return false;
+		this.carry = tail;
+		this.emit(bytes);
+		return true;
+	}
+
+	/** Decodes `text` (already clean base64) after the carry, keeping the unaligned tail. */
+	private decodeAligned(text: string, startOffset: number): void {
+		const total = this.carry.length + text.length;
+		const aligned = total - (total % 4);
+		if (aligned === 0) {
+			this.carry += text;
+			return;
+		}
+		const fromText = aligned - this.carry.length;
+		const run = this.carry + text.slice(0, fromText);
+		this.carry = text.slice(fromText);
+		const padding = run.length - run.replace(/=+$/, '').length;
+		const bytes = Buffer.from(run, 'base64');
+		if (padding > 2 || bytes.length !== (aligned / 4) * 3 - padding) throw invalidRun(run, startOffset);
+		this.emit(bytes);
+	}
+
+	/** The careful path: JSON escapes, line breaks, padding, and anything invalid. */
+	private normalise(text: string, startOffset: number): string {
+		this.cutEscape = '';
+		if (text.includes('\\')) {
+			const cut = CUT_ESCAPE_AT_END.exec(text.slice(-LONGEST_CUT_ESCAPE));
+			if (cut) {
+				const index = text.length - cut[0].length;
+				if (!isEscapedBackslash(text, index)) {
+					this.cutEscape = cut[0];
+					text = text.slice(0, index);
+				}
+			}
+			text = text.replaceAll('\\/', '/');
+			if (text.includes('\\u')) text = text.replace(UNICODE_ESCAPE, (_whole, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+		}
+		for (const ignored of IGNORED) if (text.includes(ignored)) text = text.replaceAll(ignored, '');
+		// Invalid characters are caught by decodeAligned's length check, not by a slow regex here.
+		if (this.padded) {
+			if (!ONLY_PADDING.test(text)) throw afterPadding(startOffset);
+			return text;
+		}
+		const pad = text.indexOf('=');
+		if (pad !== -1) {
+			if (!ONLY_PADDING.test(text.slice(pad))) throw afterPadding(startOffset + pad);
+			this.padded = true;
+		}
+		return text;
+	}
+
+	private emit(bytes: Buffer): void {
+		if (bytes.length > 0) this.onBytes(bytes);
+	}
+}
+
+/** True when the backslash at `index` is itself the second half of an escaped backslash. */
+function isEscapedBackslash(text: string, index: number): boolean {
+	let run = 0;
+	for (let i = index - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i--) run++;
+	return run % 2 === 1;
+}
+
+/** The error for a run that did not decode cleanly: names the first offending character. */
+function invalidRun(run: string, position: number): Error {
+	const bad = INVALID_CHAR.exec(run);
+	if (!bad) return new Error(`Invalid base64 in output data: misplaced "=" padding near character ${position}`);
+	const shown = bad[0] === '\\' ? run.slice(bad.index, bad.index + 2) : bad[0];
+	return invalidChar(shown, position);
+}
+
+function afterPadding(position: number): Error {
+	return new Error(`Invalid base64 in output data: characters after the "=" padding near character ${position}`);
+}
+
+function invalidChar(char: string, position: number): Error {
+	const shown = char.length === 1 ? `"${char}" (code ${char.charCodeAt(0)})` : `"${char}"`;
+	return new Error(`Invalid base64 in output data: unexpected ${shown} near character ${position}`);
+}

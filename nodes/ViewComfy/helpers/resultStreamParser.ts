@@ -1,0 +1,347 @@
+/**
+ * Reads ViewComfy's result JSON as it streams in, without ever holding the body as one string.
+ *
+ * Not a full JSON parser: it only tracks enough structure (container stack, current key, strings)
+ * to recognise the string value at `outputs[i].data`. That string's body goes straight through a
+ * base64 decoder into the output's byte chunks; everything else is copied into a small "skeleton"
+ * text in which each such string is left empty (`"data":""`). At the end the skeleton is parsed
+ * with JSON.parse, which also validates everything the tracker skipped over.
+ */
+import type { DecodedOutput, InferResultMeta } from './interfaces';
+import { Base64ChunkDecoder } from './base64Decoder';
+import { OutputTooLargeError, ResultFormatError, excerpt } from '../transport/errors';
+
+export interface ResultStreamParserOptions {
+	/** Cap on decoded output bytes plus skeleton bytes; unlimited when undefined. */
+	maxOutputBytes?: number;
+}
+
+export interface ParsedResult {
+	meta: InferResultMeta;
+	outputs: DecodedOutput[];
+}
+
+/** Where a container sits, as far as finding `outputs[i].data` is concerned. */
+type Role = 'root' | 'outputs' | 'output' | 'other';
+
+interface Frame {
+	isObject: boolean;
+	role: Role;
+	/** Objects: the next string is a key. */
+	expectKey: boolean;
+	/** Objects with a role we care about: the key whose value comes next. */
+	key: string | undefined;
+	/** Arrays: index of the current element (commas seen so far). */
+	index: number;
+	/** `output` frames: position in the `outputs` array. */
+	outputIndex: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const EXCERPT_CHARS = 200;
+
+const enum Mode {
+	/** Between tokens: whitespace, punctuation, numbers, literals. */
+	Structure,
+	/** Inside a string that goes into the skeleton (a key or an ordinary value). */
+	SkeletonString,
+	/** Inside an `outputs[i].data` string: the body goes to the decoder. */
+	OutputData,
+	/** The root object is closed; only whitespace may follow. */
+	AfterRoot,
+}
+
+export class ResultStreamParser {
+	private readonly maxBytes: number;
+	private readonly stack: Frame[] = [];
+	private mode = Mode.Structure;
+	/** The previous chunk ended right after a backslash inside a string. */
+	private escapePending = false;
+	/** Raw bytes of the key being read, when its frame needs the key. */
+	private keyParts: Buffer[] | undefined;
+	private inKey = false;
+
+	private readonly skeleton: Buffer[] = [];
+	private skeletonBytes = 0;
+	private outputBytes = 0;
+	private readonly decoded: DecodedOutput[] = [];
+	private decoder: Base64ChunkDecoder | undefined;
+	private decodingIndex = -1;
+
+	private head = Buffer.alloc(0);
+
+	constructor(opts: ResultStreamParserOptions = {}) {
+		this.maxBytes = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+	}
+
+	/** True once the root object has been closed. */
+	get complete(): boolean {
+		return this.mode === Mode.AfterRoot;
+	}
+
+	push(chunk: Buffer): void {
+		if (chunk.length === 0) return;
+		if (this.head.length < EXCERPT_CHARS) {
+			this.head = Buffer.concat([this.head, chunk.subarray(0, EXCERPT_CHARS - this.head.length)]);
+		}
+		const n = chunk.length;
+		/** Start of the bytes not yet copied to the skeleton; -1 while decoding output data. */
+		let copyFrom = this.mode === Mode.OutputData ? -1 : 0;
+		let i = 0;
+		while (i < n) {
+			switch (this.mode) {
+				case Mode.OutputData: {
+					const end = this.findStringEnd(chunk, i);
+					this.decode(chunk.subarray(i, end === -1 ? n : end));
+					if (end === -1) {
+						i = n;
+					} else {
+						this.finishData();
+						copyFrom = end;
+						i = end + 1;
+						this.mode = Mode.Structure;
+						this.valueDone();
+					}
+					break;
+				}
+				case Mode.SkeletonString: {
+					const end = this.findStringEnd(chunk, i);
+					if (this.keyParts) this.keyParts.push(Buffer.from(chunk.subarray(i, end === -1 ? n : end)));
+					if (end === -1) {
+						i = n;
+					} else {
+						i = end + 1;
+						this.mode = Mode.Structure;
+						this.stringDone();
+					}
+					break;
+				}
+				case Mode.AfterRoot: {
+					for (; i < n; i++) {
+						if (!isWhitespace(chunk[i])) throw this.formatError('there is more text after the end of the JSON object');
+					}
+					break;
+				}
+				default: {
+					i = this.scanStructure(chunk, i);
+					// scanStructure may have changed the mode (TypeScript cannot see that).
+					if ((this.mode as Mode) === Mode.OutputData) {
+						this.copyToSkeleton(chunk, copyFrom, i);
+						copyFrom = -1;
+					}
+				}
+			}
+		}
+		if (copyFrom !== -1) this.copyToSkeleton(chunk, copyFrom, n);
+	}
+
+	end(): ParsedResult {
+		if (this.mode !== Mode.AfterRoot) {
+			throw this.formatError(
+				this.head.length === 0 ? 'the answer is empty' : 'it ended before the JSON was complete (the answer was cut off)',
+			);
+		}
+		let root: Record<string, unknown>;
+		try {
+			root = JSON.parse(Buffer.concat(this.skeleton).toString('utf8')) as Record<string, unknown>;
+		} catch (err) {
+			throw this.formatError(`it is not valid JSON (${(err as Error).message})`);
+		}
+		const { outputs: rawOutputs, ...meta } = root;
+		const outputs: DecodedOutput[] = [];
+		if (Array.isArray(rawOutputs)) {
+			rawOutputs.forEach((entry: unknown, index) => {
+				if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return;
+				const fields = entry as Record<string, unknown>;
+				const bytes = this.decoded[index] ?? { chunks: [], byteLength: 0 };
+				outputs.push({
+					filename: typeof fields.filename === 'string' ? fields.filename : undefined,
+					contentType: typeof fields.content_type === 'string' ? fields.content_type : undefined,
+					declaredSize: typeof fields.size === 'number' ? fields.size : undefined,
+					chunks: bytes.chunks,
+					byteLength: bytes.byteLength,
+				});
+			});
+		}
+		return { meta: meta as InferResultMeta, outputs };
+	}
+
+	/**
+	 * Walks punctuation, whitespace and literals one byte at a time (they are a small part of
+	 * any result) until a string starts. Returns the index after the byte that changed mode.
+	 */
+	private scanStructure(chunk: Buffer, i: number): number {
+		const n = chunk.length;
+		for (; i < n; i++) {
+			const c = chunk[i];
+			if (isWhitespace(c)) continue;
+			const top = this.stack[this.stack.length - 1];
+			if (top === undefined && c !== 0x7b /* { */) {
+				throw this.formatError('it does not start with a JSON object');
+			}
+			switch (c) {
+				case 0x7b: // {
+				case 0x5b: // [
+					this.open(c === 0x7b, top);
+					break;
+				case 0x7d: // }
+				case 0x5d: // ]
+					if (top.isObject !== (c === 0x7d)) throw this.formatError('its brackets do not match');
+					this.stack.pop();
+					if (this.stack.length === 0) {
+						this.mode = Mode.AfterRoot;
+						return i + 1;
+					}
+					this.valueDone();
+					break;
+				case 0x2c: // ,
+					if (top.isObject) top.expectKey = true;
+					else top.index++;
+					break;
+				case QUOTE:
+					this.startString(top);
+					return i + 1;
+				default:
+				// ':' and the bytes of numbers, true, false, null: JSON.parse checks them at the end.
+			}
+		}
+		return i;
+	}
+
+	private open(isObject: boolean, parent: Frame | undefined): void {
+		let role: Role = 'other';
+		let outputIndex = -1;
+		if (parent === undefined) role = 'root';
+		else if (parent.role === 'root' && !isObject && parent.key === 'outputs') role = 'outputs';
+		else if (parent.role === 'outputs' && isObject) {
+			role = 'output';
+			outputIndex = parent.index;
+		}
+		this.stack.push({ isObject, role, expectKey: isObject, key: undefined, index: 0, outputIndex });
+	}
+
+	private startString(top: Frame): void {
+		if (top.isObject && top.expectKey) {
+			this.inKey = true;
+			// Keys only matter where `outputs` or `data` can be the key.
+			this.keyParts = top.role === 'root' || top.role === 'output' ? [] : undefined;
+			this.mode = Mode.SkeletonString;
+		} else if (top.role === 'output' && top.key === 'data') {
+			this.startData(top.outputIndex);
+			this.mode = Mode.OutputData;
+		} else {
+			this.mode = Mode.SkeletonString;
+		}
+	}
+
+	private stringDone(): void {
+		if (!this.inKey) {
+			this.valueDone();
+			return;
+		}
+		this.inKey = false;
+		const top = this.stack[this.stack.length - 1];
+		top.expectKey = false;
+		if (this.keyParts) {
+			top.key = this.decodeKey(Buffer.concat(this.keyParts));
+			this.keyParts = undefined;
+		}
+	}
+
+	/** A value in the top frame ended: its key no longer applies. */
+	private valueDone(): void {
+		const top = this.stack[this.stack.length - 1];
+		if (top.isObject) top.key = undefined;
+	}
+
+	private decodeKey(raw: Buffer): string {
+		try {
+			return JSON.parse(`"${raw.toString('utf8')}"`) as string;
+		} catch {
+			throw this.formatError('a key is not a valid JSON string');
+		}
+	}
+
+	/**
+	 * Index of the closing quote at or after `from`, or -1 if the string goes on past this chunk.
+	 * Uses native indexOf for quotes and backslashes so long strings are scanned at memory speed.
+	 */
+	private findStringEnd(chunk: Buffer, from: number): number {
+		const n = chunk.length;
+		let start = from;
+		if (this.escapePending) {
+			// The first byte here is escaped by the backslash that ended the previous chunk.
+			this.escapePending = false;
+			start = from + 1;
+			if (start > n) return -1;
+		}
+		let quote = chunk.indexOf(QUOTE, start);
+		let slash = chunk.indexOf(BACKSLASH, start);
+		while (slash !== -1 && (quote === -1 || slash < quote)) {
+			if (slash + 1 >= n) {
+				this.escapePending = true;
+				return -1;
+			}
+			if (slash + 1 === quote) quote = chunk.indexOf(QUOTE, slash + 2);
+			slash = chunk.indexOf(BACKSLASH, slash + 2);
+		}
+		return quote;
+	}
+
+	private startData(index: number): void {
+		// A repeated `data` key: JSON.parse keeps the last value, so do we.
+		const output: DecodedOutput = { chunks: [], byteLength: 0 };
+		this.decoded[index] = output;
+		this.decodingIndex = index;
+		this.decoder = new Base64ChunkDecoder((bytes) => {
+			output.chunks.push(bytes);
+			output.byteLength += bytes.length;
+			this.outputBytes += bytes.length;
+			this.checkSize();
+		});
+	}
+
+	private decode(base64: Buffer): void {
+		if (base64.length === 0) return;
+		try {
+			(this.decoder as Base64ChunkDecoder).push(base64);
+		} catch (err) {
+			throw this.decodeError(err);
+		}
+	}
+
+	private finishData(): void {
+		try {
+			(this.decoder as Base64ChunkDecoder).end();
+		} catch (err) {
+			throw this.decodeError(err);
+		}
+		this.decoder = undefined;
+	}
+
+	private decodeError(err: unknown): Error {
+		if (err instanceof OutputTooLargeError) return err;
+		return this.formatError(`outputs[${this.decodingIndex}].data: ${(err as Error).message}`);
+	}
+
+	private copyToSkeleton(chunk: Buffer, from: number, to: number): void {
+		if (to <= from) return;
+		// A copy, so the skeleton does not keep whole network chunks alive.
+		this.skeleton.push(Buffer.from(chunk.subarray(from, to)));
+		this.skeletonBytes += to - from;
+		this.checkSize();
+	}
+
+	private checkSize(): void {
+		if (this.outputBytes + this.skeletonBytes > this.maxBytes) throw new OutputTooLargeError(this.maxBytes);
+	}
+
+	private formatError(reason: string): ResultFormatError {
+		return new ResultFormatError(reason, excerpt(this.head.toString('utf8'), EXCERPT_CHARS));
+	}
+}
+
+function isWhitespace(c: number): boolean {
+	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}

@@ -1,0 +1,38 @@
+/**
+ * The connection settings of a call and the credential headers built from them. Pure.
+ * Pasted values often carry stray spaces or line breaks; a clear error beats undici's
+ * "invalid header value".
+ */
+import { UserInputError } from '../helpers/userInputError';
+
+export interface InferConnection {
+	/** The deployment endpoint URL as the ViewComfy dashboard shows it. */
+	endpointUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+/** `client_id` / `client_secret`, the way ViewComfy expects them (not an Authorization header). */
+export function credentialHeaders(conn: InferConnection): Record<string, string> {
+	return {
+		client_id: checkedHeaderValue('Client ID', conn.clientId),
+		client_secret: checkedHeaderValue('Client Secret', conn.clientSecret),
+	};
+}
+
+/** Visible ASCII and spaces: what an HTTP header value can carry unencoded. */
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+function checkedHeaderValue(field: string, value: string): string {
+	const trimmed = (value ?? '').trim();
+	const hint = `Copy the ${field} again from the API tab of the ViewComfy dashboard into the ViewComfy credential.`;
+	if (!trimmed) throw new UserInputError(`The ${field} of the ViewComfy credential is empty`, { field, hint });
+	if (!HEADER_SAFE.test(trimmed)) {
+		// Never quote the value: it may be the secret.
+		throw new UserInputError(
+			`The ${field} of the ViewComfy credential contains a line break or a character that cannot be sent in an HTTP header`,
+			{ field, hint },
+		);
+	}
+	return trimmed;
+}

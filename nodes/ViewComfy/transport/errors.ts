@@ -1,0 +1,205 @@
+/**
+ * Every failure the transport reports on purpose. Each class carries the facts the node needs
+ * to explain the failure (status, limit, logs) and a message a user can act on.
+ * None of them may carry the client secret: `redactSecret` is the last line of defence.
+ */
+
+/** Base of the transport's own errors, so callers can tell them from programming errors. */
+export class ViewComfyTransportError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = new.target.name;
+	}
+}
+
+/** The decoded outputs (or the result around them) grew past the configured limit. */
+export class OutputTooLargeError extends ViewComfyTransportError {
+	constructor(readonly limitBytes: number) {
+		super(
+			`The ViewComfy result is larger than the limit of ${formatBytes(limitBytes)} (the Max Output Size (MB) option). ` +
+				'Raise it in the node options if this machine has the memory, or make the workflow produce smaller files.',
+		);
+	}
+}
+
+/** The body is not the result JSON ViewComfy documents (not JSON, truncated, wrong shape). */
+export class ResultFormatError extends ViewComfyTransportError {
+	constructor(
+		readonly reason: string,
+		/** Start of the body, at most 200 characters. */
+		readonly excerpt: string,
+	) {
+		super(
+			`ViewComfy's answer is not a valid result: ${reason}.` +
+				(excerpt ? ` The answer starts with: ${excerpt}` : ' The answer was empty.'),
+		);
+	}
+}
+
+/** How many log lines an error message quotes; the error object keeps more. */
+const LOG_LINES_IN_MESSAGE = 10;
+
+/** The event stream ended cleanly but without a `prompt_result` event. */
+export class StreamEndedError extends ViewComfyTransportError {
+	constructor(
+		/** The last log lines seen on the stream. */
+		readonly logs: string[],
+		/** Texts of the `error` events the stream carried. */
+		readonly errorEvents: string[],
+	) {
+		const lastError = errorEvents[errorEvents.length - 1];
+		const head =
+			lastError !== undefined
+				? `ViewComfy reported an error and ended the stream without a result: ${excerpt(lastError, 1000)}`
+				: 'The stream ended before ViewComfy sent the result.';
+		super(head + describeLogTail(logs));
+	}
+}
+
+/** The server answered with a status that is neither success nor redirect. */
+export class InferHttpError extends ViewComfyTransportError {
+	constructor(
+		readonly status: number,
+		/** The start of the response body (at most 4,096 characters). */
+		readonly body: string,
+		message: string,
+		readonly retryAfterMs?: number,
+	) {
+		super(message);
+	}
+}
+
+/** The connection broke after the response had started: part of the answer is lost. */
+export class InterruptedResponseError extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+		/** Log lines received before the break (SSE mode). */
+		readonly logs: string[],
+	) {
+		super(
+			`The connection to ${host} broke while ViewComfy was sending its answer` +
+				(code ? ` (${code})` : '') +
+				'. The generation may have finished on ViewComfy; run the node again, or turn on Retry Interrupted Streams (a retry runs the workflow again).' +
+				describeLogTail(logs),
+		);
+	}
+}
+
+/** No connection could be made or it closed before any answer, also after the retries. */
+export class InferNetworkError extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+		attempts: number,
+	) {
+		super(
+			`Could not get an answer from ${host}: ${describeNetworkCode(code)}` +
+				(attempts > 1 ? ` (tried ${attempts} times)` : '') +
+				'. Check the Endpoint URL, that the deployment is running, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).',
+		);
+	}
+}
+
+/** A redirect that cannot be followed (no Location, too many hops, other protocol). */
+export class InferRedirectError extends ViewComfyTransportError {}
+
+export class InferTimeoutError extends ViewComfyTransportError {
+	constructor(readonly timeoutMs: number) {
+		super(
+			`ViewComfy did not return the result within ${formatDuration(timeoutMs)} (the Timeout (Minutes) option). ` +
+				'Cold starts and long videos can take longer: raise Timeout (Minutes) in the node options.',
+		);
+	}
+}
+
+/** The n8n execution was cancelled while the call was running. */
+export class InferAbortedError extends ViewComfyTransportError {
+	constructor() {
+		super('The ViewComfy call was cancelled because the n8n execution was stopped.');
+	}
+}
+
+/** `40 minutes`, `1 minute 30 seconds`, `0.3 seconds`. */
+export function formatDuration(ms: number): string {
+	const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+	if (ms >= 60_000) {
+		const minutes = Math.floor(ms / 60_000);
+		const seconds = Math.round((ms % 60_000) / 1000);
+		return seconds === 0 ? plural(minutes, 'minute') : `${plural(minutes, 'minute')} ${plural(seconds, 'second')}`;
+	}
+	if (ms % 1000 === 0) return plural(ms / 1000, 'second');
+	return `${Number((ms / 1000).toFixed(1))} seconds`;
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024 * 1024) return `${bytes} bytes`;
+	return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+}
+
+/** The first `max` characters of `text`, with an ellipsis when cut. */
+export function excerpt(text: string, max: number): string {
+	const trimmed = text.trim();
+	return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
+}
+
+function describeLogTail(logs: string[]): string {
+	if (logs.length === 0) return ' No log lines were received.';
+	const tail = logs.slice(-LOG_LINES_IN_MESSAGE).map((line) => excerpt(line, 300));
+	return `\nLast log lines:\n${tail.join('\n')}`;
+}
+
+const NETWORK_CODE_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed while sending',
+	UND_ERR_SOCKET: 'the connection was closed before any answer',
+	UND_ERR_CLOSED: 'the connection was closed before any answer',
+	UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name could not be resolved (temporary DNS failure)',
+	ETIMEDOUT: 'the connection timed out',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	CERT_HAS_EXPIRED: 'the server certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'the server certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server certificate could not be verified',
+};
+
+export function describeNetworkCode(code: string | undefined): string {
+	if (code === undefined) return 'the connection failed';
+	const text = NETWORK_CODE_TEXT[code];
+	return text ? `${text} (${code})` : `the connection failed (${code})`;
+}
+
+/** Secrets this short would blank out ordinary words; they cannot be told apart from text. */
+const MIN_REDACTABLE_LENGTH = 4;
+const REDACTED = '[redacted]';
+
+/** `text` with every occurrence of `secret` (raw and URL-encoded) replaced. */
+export function redactText(text: string, secret: string): string {
+	if (secret.length < MIN_REDACTABLE_LENGTH) return text;
+	let out = text.split(secret).join(REDACTED);
+	const encoded = encodeURIComponent(secret);
+	if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+	return out;
+}
+
+/**
+ * Scrubs `secret` from an error's message, stack and the text fields our classes carry.
+ * Defensive: nothing we build should contain it, but server texts (bodies, logs) are quoted.
+ */
+export function redactSecret<E>(err: E, secret: string): E {
+	if (!(err instanceof Error) || secret.length < MIN_REDACTABLE_LENGTH) return err;
+	const scrub = (text: string) => redactText(text, secret);
+	err.message = scrub(err.message);
+	if (err.stack) err.stack = scrub(err.stack);
+	const fields = err as unknown as Record<string, unknown>;
+	for (const key of ['body', 'excerpt', 'reason']) {
+		if (typeof fields[key] === 'string') fields[key] = scrub(fields[key] as string);
+	}
+	for (const key of ['logs', 'errorEvents']) {
+		if (Array.isArray(fields[key])) fields[key] = (fields[key] as unknown[]).map((v) => (typeof v === 'string' ? scrub(v) : v));
+	}
+	return err;
+}

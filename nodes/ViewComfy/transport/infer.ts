@@ -1,0 +1,214 @@
+/**
+ * The infer call of ViewComfy's direct deployment protocol: POST the multipart request, follow
+ * the 303 chain of long runs, retry what is safe to retry, and stream the answer (JSON or SSE)
+ * into decoded output bytes without ever holding the body as one string.
+ */
+import type { InferRequest, InferResult } from '../helpers/interfaces';
+import { ResultStreamParser } from '../helpers/resultStreamParser';
+import { SseResultReader } from '../helpers/sseResultReader';
+import { CallDeadline } from './callDeadline';
+import { parseEndpointUrl } from '../helpers/endpointUrl';
+import { credentialHeaders, type InferConnection } from './connection';
+import {
+	InferHttpError,
+	InferNetworkError,
+	InferRedirectError,
+	InterruptedResponseError,
+	ViewComfyTransportError,
+	describeNetworkCode,
+	redactSecret,
+	redactText,
+} from './errors';
+import { discardBody, networkErrorCode, readBodyStart, sendHop, type HopResponse } from './exchange';
+import { httpFailure } from './httpFailure';
+import { buildInferForm } from './inferForm';
+import { MAX_REDIRECTS, firstHop, isRedirectStatus, nextHop, type HopRequest } from './redirects';
+import {
+	DEFAULT_RETRY_BASE_DELAY_MS,
+	DEFAULT_RETRY_MAX_DELAY_MS,
+	decideRetry,
+	isRetryableConnectionCode,
+	isRetryableStatus,
+	parseRetryAfter,
+	type RetryableFailure,
+	type RetrySettings,
+} from './retryPolicy';
+
+export type { InferConnection } from './connection';
+export { testCredentials } from './testCredentials';
+
+export interface RetryInfo {
+	/** 1 for the first retry, 2 for the second, … */
+	attempt: number;
+	delayMs: number;
+	/** Why the previous attempt failed, e.g. `HTTP 503`. */
+	reason: string;
+}
+
+export interface InferCallOptions {
+	/** Whole call, all redirects and retries included. The official clients wait 40 minutes. */
+	timeoutMs: number;
+	/** n8n's cancel signal: aborts the socket at once. */
+	signal?: AbortSignal;
+	maxRetries: number;
+	/** Total time all retry waits together may take. */
+	maxRetryWaitMs: number;
+	/** Cap on decoded output bytes (plus the small result JSON around them). */
+	maxOutputBytes: number;
+	onLog?: (line: string) => void;
+	onRetry?: (info: RetryInfo) => void;
+	/** Retry when the connection breaks mid-answer. Off by default: the run may be charged twice. */
+	retryInterruptedStreams?: boolean;
+	/** First backoff ceiling (doubles per retry); 1 s when unset. */
+	retryBaseDelayMs?: number;
+}
+
+export const DEFAULT_INFER_TIMEOUT_MS = 40 * 60_000;
+
+export const DEFAULT_INFER_CALL_OPTIONS: Readonly<
+	Pick<InferCallOptions, 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'maxOutputBytes'>
+> = {
+	timeoutMs: DEFAULT_INFER_TIMEOUT_MS,
+	maxRetries: 3,
+	maxRetryWaitMs: 120_000,
+	maxOutputBytes: 1024 * 1024 * 1024,
+};
+
+export async function infer(conn: InferConnection, req: InferRequest, opts: InferCallOptions): Promise<InferResult> {
+	try {
+		return await inferUnredacted(conn, req, opts);
+	} catch (err) {
+		throw redactSecret(redactSecret(err, conn.clientSecret ?? ''), (conn.clientSecret ?? '').trim());
+	}
+}
+
+type HopOutcome = { kind: 'redirect'; status: number; location: string | string[] | undefined } | { kind: 'result'; result: InferResult };
+
+interface CallContext {
+	req: InferRequest;
+	opts: InferCallOptions;
+	credentials: Record<string, string>;
+	deadline: CallDeadline;
+	onLog?: (line: string) => void;
+}
+
+async function inferUnredacted(conn: InferConnection, req: InferRequest, opts: InferCallOptions): Promise<InferResult> {
+	const endpoint = parseEndpointUrl(conn.endpointUrl);
+	const credentials = credentialHeaders(conn);
+	const secret = credentials.client_secret;
+	const { onLog } = opts;
+	const settings: RetrySettings = {
+		maxRetries: opts.maxRetries,
+		maxRetryWaitMs: opts.maxRetryWaitMs,
+		baseDelayMs: opts.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+		maxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS,
+	};
+	const deadline = new CallDeadline(opts.timeoutMs, opts.signal);
+	const ctx: CallContext = {
+		req,
+		opts,
+		credentials,
+		deadline,
+		onLog: onLog && ((line) => onLog(redactText(line, secret))),
+	};
+	const state = { retriesDone: 0, waitedMs: 0 };
+	try {
+		let hop = firstHop(endpoint);
+		let redirects = 0;
+		for (;;) {
+			let outcome: HopOutcome;
+			try {
+				outcome = await runHop(hop, ctx);
+			} catch (err) {
+				const stopped = deadline.stopError;
+				if (stopped) throw stopped;
+				const decision = decideRetry(classifyFailure(err, opts.retryInterruptedStreams === true), state, settings);
+				if (!decision.retry) throw withAttemptCount(err, state.retriesDone + 1, secret);
+				opts.onRetry?.({ attempt: state.retriesDone + 1, delayMs: decision.delayMs, reason: retryReason(err) });
+				await deadline.sleep(decision.delayMs);
+				state.retriesDone++;
+				state.waitedMs += decision.delayMs;
+				continue;
+			}
+			if (outcome.kind === 'result') return redactResultTexts(outcome.result, secret);
+			if (++redirects > MAX_REDIRECTS) {
+				throw new InferRedirectError(
+					`ViewComfy redirected more than ${MAX_REDIRECTS} times without giving a result; the run may be stuck. Check it on the ViewComfy dashboard.`,
+				);
+			}
+			hop = nextHop(hop, outcome.status, outcome.location, endpoint.origin);
+		}
+	} finally {
+		deadline.dispose();
+	}
+}
+
+async function runHop(hop: HopRequest, ctx: CallContext): Promise<HopOutcome> {
+	const res = await sendHop(hop, ctx.credentials, () => buildInferForm(ctx.req), ctx.deadline.signal);
+	const status = res.statusCode;
+	if (isRedirectStatus(status)) {
+		await discardBody(res.body);
+		return { kind: 'redirect', status, location: res.headers.location };
+	}
+	if (status >= 200 && status < 300) return { kind: 'result', result: await readResult(res, hop, ctx) };
+	const text = await readBodyStart(res.body);
+	const retryAfterMs = isRetryableStatus(status) ? parseRetryAfter(res.headers['retry-after'], Date.now()) : undefined;
+	throw httpFailure(status, text, ctx.credentials.client_secret, retryAfterMs);
+}
+
+/** Streams the success body into the decoder that fits its content type. */
+async function readResult(res: HopResponse, hop: HopRequest, ctx: CallContext): Promise<InferResult> {
+	const contentType = String(res.headers['content-type'] ?? '');
+	const maxOutputBytes = ctx.opts.maxOutputBytes;
+	// Content type, not the `logs` flag, decides: a server may answer JSON to a logs=true request.
+	const sse = /^\s*text\/event-stream/i.test(contentType) ? new SseResultReader({ onLog: ctx.onLog, maxOutputBytes }) : undefined;
+	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes });
+	try {
+		for await (const chunk of res.body) {
+			if (sse) {
+				sse.push(chunk as Buffer);
+				// prompt_result is terminal: whatever follows is not read.
+				if (sse.finished) break;
+			} else {
+				(json as ResultStreamParser).push(chunk as Buffer);
+			}
+		}
+	} catch (err) {
+		if (err instanceof ViewComfyTransportError) throw err;
+		const stopped = ctx.deadline.stopError;
+		if (stopped) throw stopped;
+		throw new InterruptedResponseError(hop.url.host, networkErrorCode(err), sse ? sse.logs : []);
+	}
+	if (sse) return sse.end();
+	return { ...(json as ResultStreamParser).end(), logs: [], errorEvents: [] };
+}
+
+function classifyFailure(err: unknown, retryInterruptedStreams: boolean): RetryableFailure {
+	if (err instanceof InferHttpError) return { retryable: isRetryableStatus(err.status), retryAfterMs: err.retryAfterMs };
+	if (err instanceof InferNetworkError) return { retryable: isRetryableConnectionCode(err.code) };
+	if (err instanceof InterruptedResponseError) return { retryable: retryInterruptedStreams };
+	return { retryable: false };
+}
+
+function retryReason(err: unknown): string {
+	if (err instanceof InferHttpError) return `HTTP ${err.status}`;
+	if (err instanceof InferNetworkError) return describeNetworkCode(err.code);
+	if (err instanceof InterruptedResponseError) return 'the answer was interrupted';
+	return 'failure';
+}
+
+/** The final error says how often it was tried, so users know retries already happened. */
+function withAttemptCount(err: unknown, attempts: number, secret: string): unknown {
+	if (attempts <= 1) return err;
+	if (err instanceof InferHttpError) return httpFailure(err.status, err.body, secret, err.retryAfterMs, attempts);
+	if (err instanceof InferNetworkError) return new InferNetworkError(err.host, err.code, attempts);
+	return err;
+}
+
+function redactResultTexts(result: InferResult, secret: string): InferResult {
+	return {
+		...result,
+		logs: result.logs.map((line) => redactText(line, secret)),
+		errorEvents: result.errorEvents.map((text) => redactText(text, secret)),
+	};
+}
