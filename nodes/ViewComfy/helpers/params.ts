@@ -5,7 +5,7 @@
 import type { ComfyWorkflow, InferParams, ParameterValue, SeedMode, WorkflowParameter } from './interfaces';
 import { SEED_INPUT_NAMES, flattenWorkflow, isLink, isSeedInput, splitParameterKey } from './flatten';
 import { suggestKeys } from './suggest';
-import { UserInputError, describeJsonType, quoted } from './userInputError';
+import { UserInputError, describeJsonType, quoted, truncated } from './userInputError';
 import { defineOwn, getNode, hasOwn, isPlainRecord, nodeTitle, parseJsonText } from './workflow';
 
 /** Seeds are drawn from [0, 2^48): every ComfyUI sampler accepts them and they stay exact in a double. */
@@ -55,7 +55,7 @@ function resolveKey(workflow: ComfyWorkflow, byKey: Map<string, WorkflowParamete
 	if (!split) return { problem: `is not a parameter key. ${KEY_FORMAT}`, typo: true };
 	const node = getNode(workflow, split.nodeId);
 	if (!node) return { problem: `is not in the workflow: it has no node ${quoted(split.nodeId)}`, typo: true };
-	const nodeName = `node ${quoted(split.nodeId)} (${nodeTitle(node)})`;
+	const nodeName = `node ${quoted(split.nodeId)} (${truncated(nodeTitle(node))})`;
 	if (!hasOwn(node.inputs, split.inputName)) {
 		return { problem: `is not in the workflow: ${nodeName} has no input ${quoted(split.inputName)}`, typo: true };
 	}
@@ -146,10 +146,11 @@ const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Converts `value` to the type the workflow has at `parameter`, as n8n fields often deliver text. */
 function coerce(parameter: WorkflowParameter, value: ParameterValue, source: string): ParameterValue {
+	const show = (shown: ParameterValue): string => (typeof shown === 'string' ? quoted(shown) : String(shown));
 	const mismatch = (expected: string): UserInputError =>
 		new UserInputError(
-			`${source}: ${quoted(parameter.key)} must be ${expected} (the workflow has ${JSON.stringify(parameter.value)}), got ${typeof value === 'string' ? quoted(value) : String(value)}`,
-			{ field: source, hint: `Set ${expected} for ${parameter.label}.` },
+			`${source}: ${quoted(parameter.key)} must be ${expected} (the workflow has ${show(parameter.value)}), got ${show(value)}`,
+			{ field: source, hint: `Set ${expected} for ${truncated(parameter.label, 160)}.` },
 		);
 	switch (parameter.kind) {
 		case 'number': {
@@ -188,8 +189,10 @@ function toRecord(values: Map<string, ParameterValue>): InferParams {
 
 /**
  * Builds `params`: changed fields, then Additional Parameters (which win), minus keys sent as files,
- * then seeds according to `seedMode`. See the seed rules in README: an empty `params` is never sent
- * when something can fill it.
+ * then seeds. `whenEmpty` draws new seeds when nothing else would be sent; `always` draws every seed
+ * the user did not set; `never` draws none. ViewComfy refuses an empty `params`, so when nothing is
+ * left the workflow's current seeds are sent unchanged, and with no seed either (and no file) the
+ * user is told to set something.
  */
 export function buildParams(input: BuildParamsInput): BuiltParams {
 	const fieldsSource = input.fieldsSource ?? 'Workflow Parameters';

@@ -22,9 +22,14 @@ export class UserInputError extends Error {
  * cannot turn into a megabyte-long message, and with control characters made visible.
  */
 export function quoted(text: string, max = 80): string {
+	return JSON.stringify(truncated(text, max));
+}
+
+/** `text` cut to `max` characters (never inside a surrogate pair) with an ellipsis when cut. */
+export function truncated(text: string, max = 80): string {
+	if (text.length <= max) return text;
 	const chars = Array.from(text);
-	const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
-	return JSON.stringify(cut);
+	return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
 
 /** "an array", "null", "a number"...: how a JSON value's type is named in messages. */

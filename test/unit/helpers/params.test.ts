@@ -74,6 +74,12 @@ describe('buildParams: fields against a known workflow', () => {
 		expect(error.hint).toMatch(/^Set (a number|text) for 3 · KSampler · /);
 	});
 
+	it('keeps the message short when the workflow value is huge', () => {
+		const workflow: ComfyWorkflow = { '1': { class_type: 'A', inputs: { text: 'p'.repeat(1_000_000), seed: 1 } } };
+		const error = userErrorOf(() => build({ workflow, fields: { '1-inputs-text': true } }));
+		expect(error.message).toBe(`Workflow Parameters: "1-inputs-text" must be text (the workflow has "${'p'.repeat(80)}…"), got true`);
+	});
+
 	it('refuses a boolean input given other text', () => {
 		const error = userErrorOf(() => build({ workflow: video, fields: { '60-inputs-pingpong': 'yes' } }));
 		expect(error.message).toBe('Workflow Parameters: "60-inputs-pingpong" must be true or false (the workflow has false), got "yes"');

@@ -7,7 +7,7 @@ import {
 	parseJsonText,
 	parseWorkflowJson,
 } from '../../../nodes/ViewComfy/helpers/workflow';
-import { UserInputError, describeJsonType, quoted } from '../../../nodes/ViewComfy/helpers/userInputError';
+import { UserInputError, describeJsonType, quoted, truncated } from '../../../nodes/ViewComfy/helpers/userInputError';
 import { fixtureNames, fixtureText, userErrorOf } from './workflowFixtures';
 
 const SOURCE = 'Workflow JSON (workflow_api.json)';
@@ -33,6 +33,9 @@ describe('UserInputError', () => {
 		expect(quoted('a"b')).toBe('"a\\"b"');
 		expect(quoted('x'.repeat(500))).toBe(`"${'x'.repeat(80)}…"`);
 		expect(quoted('a\nb')).toBe('"a\\nb"');
+		expect(quoted('🎥'.repeat(100), 3)).toBe('"🎥🎥🎥…"');
+		expect(truncated('abc', 3)).toBe('abc');
+		expect(truncated('abcd', 3)).toBe('abc…');
 	});
 
 	it('names JSON types for messages', () => {
