@@ -43,6 +43,8 @@ const DRIP_TICK_MS = 50;
 
 /** Writes slices into a response, waiting for `drain` and optionally limiting the rate. */
 export class BodyWriter {
+	private sentAny = false;
+
 	constructor(
 		private readonly res: ServerResponse,
 		private readonly dripBytesPerSecond: number | null,
@@ -60,10 +62,14 @@ export class BodyWriter {
 			? Math.max(1, Math.floor((this.dripBytesPerSecond * DRIP_TICK_MS) / 1000))
 			: SLICE;
 		for (let offset = 0; offset < buffer.length; offset += slice) {
-			if (!this.open) return false;
 			const part = buffer.subarray(offset, offset + slice);
+			// Paced before each slice rather than after, so the body ends as soon as its last byte is out.
+			if (this.dripBytesPerSecond && this.sentAny) {
+				await sleep((part.length * 1000) / this.dripBytesPerSecond, undefined, { signal: this.signal });
+			}
+			if (!this.open) return false;
+			this.sentAny = true;
 			if (!this.res.write(part)) await this.drained();
-			if (this.dripBytesPerSecond) await sleep((part.length * 1000) / this.dripBytesPerSecond, undefined, { signal: this.signal });
 		}
 		return this.open;
 	}

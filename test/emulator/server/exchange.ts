@@ -34,9 +34,18 @@ export class Exchange {
 			fault: null,
 			durationMs: null,
 		});
-		res.on('close', () => {
-			this.record.durationMs = Math.round(performance.now() - this.started);
-		});
+		// Stamped when our side ends the answer, before the client can see its last byte, so a test
+		// that reads the record right after a response finds it filled ('close' may come later).
+		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+		res.end = ((...args: unknown[]) => {
+			this.stampDuration();
+			return end(...args);
+		}) as ServerResponse['end'];
+		res.on('close', () => this.stampDuration());
+	}
+
+	private stampDuration(): void {
+		this.record.durationMs ??= Math.round(performance.now() - this.started);
 	}
 
 	/** Path without the query string. */
@@ -75,12 +84,16 @@ export class Exchange {
 	/** Destroys the connection with no response at all. */
 	reset(fault: string): void {
 		this.markFault(fault);
+		this.stampDuration();
 		this.req.socket.destroy();
 	}
 
 	/** Writes `chunk` (after the headers already sent) and destroys the connection once it is flushed. */
 	writeThenReset(chunk: Buffer | string, fault: string): void {
 		this.markFault(fault);
-		this.res.write(chunk, () => this.req.socket.destroy());
+		this.res.write(chunk, () => {
+			this.stampDuration();
+			this.req.socket.destroy();
+		});
 	}
 }

@@ -1,6 +1,6 @@
 /**
- * Routes: the control API under `/__emulator/`, POST anywhere else is an infer call, GET with a
- * result id is a redirect target; everything else gets FastAPI's 405/404.
+ * Routes: the control API under `/__emulator/`, POST anywhere else is an infer call, GET (or POST)
+ * with a result id is a redirect target; everything else gets FastAPI's 405/404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import createRouter from 'find-my-way';
@@ -24,9 +24,15 @@ export function createRequestListener(ctx: EmulatorContext): (req: IncomingMessa
 		);
 	}
 	router.all(`${CONTROL_PREFIX}/*`, (req, res) => controlNotFound(req, res));
-	router.on('POST', '*', (req, res) =>
+	router.on('POST', '*', (req, res, _params, _store, query) =>
 		guard(req, res, () => {
 			if (req.url === CONTROL_PREFIX || req.url?.startsWith(`${CONTROL_PREFIX}?`)) return controlNotFound(req, res);
+			// The cURL example pairs `-X POST` with `-L`, so curl follows a 303 with POST, not GET.
+			const id = query[RESULT_QUERY];
+			if (id) {
+				req.resume();
+				return answerResultUrl(ctx, new Exchange(req, res, ctx.log, 'result'), id);
+			}
 			return handleInfer(ctx, new Exchange(req, res, ctx.log, 'infer'));
 		}),
 	);
