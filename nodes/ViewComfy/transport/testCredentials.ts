@@ -37,7 +37,7 @@ export async function testCredentials(conn: InferConnection, opts: { timeoutMs?:
 				continue;
 			}
 			if (status === 422 || (status >= 200 && status < 300)) {
-				res.body.destroy();
+				await discardBody(res.body);
 				return { ok: true };
 			}
 			return { ok: false, message: redactText(describeProbeAnswer(status, await readBodyStart(res.body), secret), secret) };
