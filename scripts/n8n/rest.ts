@@ -1,6 +1,14 @@
 /** The owner account every fresh instance gets; only ever used on loopback test instances. */
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Harness-Passw0rd' };
 
+function parseJson(text: string, where: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new Error(`${where} answered something that is not JSON: ${text.slice(0, 500)}`);
+	}
+}
+
 export class N8nHttpError extends Error {
 	constructor(
 		readonly status: number,
@@ -51,7 +59,7 @@ export class N8nClient {
 		});
 		const text = await res.text();
 		if (!res.ok) throw new N8nHttpError(res.status, text, `${method} /rest${path}`);
-		return (JSON.parse(text) as { data: T }).data;
+		return (parseJson(text, `${method} /rest${path}`) as { data: T }).data;
 	}
 
 	/** Public API call (`/api/v1`) with the API key. */
@@ -64,6 +72,6 @@ export class N8nClient {
 		});
 		const text = await res.text();
 		if (!res.ok) throw new N8nHttpError(res.status, text, `${method} /api/v1${path}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+		return (text ? parseJson(text, `${method} /api/v1${path}`) : undefined) as T;
 	}
 }

@@ -79,16 +79,27 @@ export class N8nServer {
 			if (exitCode !== undefined) {
 				throw new Error(`n8n start exited with code ${exitCode} before it was ready:\n${this.buffer.slice(-4000)}`);
 			}
-			try {
-				const res = await fetch(`${this.baseUrl}/rest/settings`);
-				if (res.ok) return;
-			} catch {
-				// Not listening yet.
-			}
+			if (await this.answersSettings()) return;
 			await sleep(500);
 		}
 		await this.stop();
 		throw new Error(`n8n did not answer ${this.baseUrl}/rest/settings within ${(this.options.startTimeoutMs ?? 120_000) / 1000} s:\n${this.buffer.slice(-4000)}`);
+	}
+
+	/**
+	 * Ready means the settings come back as JSON: while migrating, n8n answers every path with
+	 * 200 "n8n is starting up. Please wait", and later calls would get that text too.
+	 */
+	private async answersSettings(): Promise<boolean> {
+		try {
+			const res = await fetch(`${this.baseUrl}/rest/settings`);
+			if (!res.ok) return false;
+			const body = (await res.json()) as { data?: unknown };
+			return body.data !== undefined;
+		} catch {
+			// Not listening yet, or still the start-up text.
+			return false;
+		}
 	}
 
 	/** SIGTERM to the whole group, SIGKILL after a grace period; resolves once n8n has exited. */
