@@ -75,11 +75,6 @@ export class ResultStreamParser {
 		this.maxBytes = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
 	}
 
-	/** True once the root object has been closed. */
-	get complete(): boolean {
-		return this.mode === Mode.AfterRoot;
-	}
-
 	push(chunk: Buffer): void {
 		if (chunk.length === 0) return;
 		if (this.head.length < EXCERPT_CHARS) {

@@ -3,11 +3,11 @@
  * the 303 chain of long runs, retry what is safe to retry, and stream the answer (JSON or SSE)
  * into decoded output bytes without ever holding the body as one string.
  */
+import { parseEndpointUrl } from '../helpers/endpointUrl';
 import type { InferRequest, InferResult } from '../helpers/interfaces';
 import { ResultStreamParser } from '../helpers/resultStreamParser';
 import { SseResultReader } from '../helpers/sseResultReader';
 import { CallDeadline } from './callDeadline';
-import { parseEndpointUrl } from '../helpers/endpointUrl';
 import { credentialHeaders, type InferConnection } from './connection';
 import {
 	InferHttpError,
@@ -62,17 +62,6 @@ export interface InferCallOptions {
 	/** First backoff ceiling (doubles per retry); 1 s when unset. */
 	retryBaseDelayMs?: number;
 }
-
-export const DEFAULT_INFER_TIMEOUT_MS = 40 * 60_000;
-
-export const DEFAULT_INFER_CALL_OPTIONS: Readonly<
-	Pick<InferCallOptions, 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'maxOutputBytes'>
-> = {
-	timeoutMs: DEFAULT_INFER_TIMEOUT_MS,
-	maxRetries: 3,
-	maxRetryWaitMs: 120_000,
-	maxOutputBytes: 1024 * 1024 * 1024,
-};
 
 export async function infer(conn: InferConnection, req: InferRequest, opts: InferCallOptions): Promise<InferResult> {
 	try {

@@ -182,12 +182,4 @@ describe('ResultStreamParser', () => {
 		const body = Buffer.from(JSON.stringify({ outputs: [{ data: bytes.toString('base64') }] }));
 		expect(parse([body], body.length).outputs[0].byteLength).toBe(3000);
 	});
-
-	it('tells when the body is complete', () => {
-		const parser = new ResultStreamParser();
-		parser.push(sampleBody.subarray(0, sampleBody.length - 1));
-		expect(parser.complete).toBe(false);
-		parser.push(sampleBody.subarray(sampleBody.length - 1));
-		expect(parser.complete).toBe(true);
-	});
 });
