@@ -1,0 +1,52 @@
+/**
+ * The few n8n editor screens the browser test walks through, by the data-test-id hooks n8n's own
+ * end-to-end tests use (stable across 2.x releases, unlike CSS classes).
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { REPO_ROOT } from '../../../scripts/n8n/paths';
+
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+	await page.goto(`${baseUrl}/signin`);
+	await page.locator('input[name="emailOrLdapLoginId"]').fill(email);
+	await page.locator('input[name="password"]').fill(password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** Opens a workflow and the node details view (NDV) of one of its nodes. */
+export async function openNode(page: Page, baseUrl: string, workflowId: string, nodeName: string): Promise<Locator> {
+	await page.goto(`${baseUrl}/workflow/${workflowId}`);
+	await page.getByTestId('canvas-node').filter({ hasText: nodeName }).dblclick();
+	return page.getByTestId('ndv');
+}
+
+/** Label → shown value of every field of a resource mapper ("Values to Send"), in display order. */
+export async function mappedFields(ndv: Locator): Promise<Array<{ key: string; label: string; value: string }>> {
+	const container = ndv.getByTestId('mapping-fields-container');
+	await container.waitFor();
+	return container.locator('.parameter-item').evaluateAll((items) =>
+		items.map((item) => {
+			const input = item.querySelector<HTMLElement>('[data-test-id^="parameter-input-"]');
+			const field = input?.querySelector<HTMLInputElement | HTMLTextAreaElement>('input, textarea');
+			const label = item.querySelector('label .n8n-text, label span');
+			return {
+				key: input?.getAttribute('data-test-id')?.replace('parameter-input-', '') ?? '',
+				label: label?.textContent?.trim() ?? '',
+				value: field?.value ?? '',
+			};
+		}),
+	);
+}
+
+/**
+ * Screenshots go to docs/images when UPDATE_DOCS_IMAGES=1 (to refresh the README's pictures),
+ * otherwise to a temp folder, so a test run never changes tracked files.
+ */
+export function screenshotPath(name: string): string {
+	const dir = process.env.UPDATE_DOCS_IMAGES === '1' ? join(REPO_ROOT, 'docs', 'images') : join(tmpdir(), 'n8n-nodes-viewcomfy-screenshots');
+	mkdirSync(dir, { recursive: true });
+	return join(dir, name);
+}
