@@ -96,7 +96,7 @@ export async function replayInfer(
 	const form = new FormData();
 	form.append('params', JSON.stringify(request.form?.params ?? {}));
 	form.append('logs', 'false');
-	for (const file of files) form.append(file.field, new Blob([file.data], { type: file.mimeType }), file.filename);
+	for (const file of files) form.append(file.field, new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.filename);
 	const res = await fetch(emulator.url, { method: 'POST', headers: { client_id: E2E_CLIENT_ID, client_secret: E2E_SECRET }, body: form });
 	if (res.status !== 201) throw new Error(`Replay answered ${res.status}: ${await res.text()}`);
 	const body = (await res.json()) as { outputs: Array<{ filename: string; content_type: string; data: string }> };
