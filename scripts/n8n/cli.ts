@@ -7,9 +7,9 @@ export interface CliResult {
 }
 
 /** Runs `n8n <args>` to completion in its own process group, killed whole on timeout. */
-export function runN8nCli(bin: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<CliResult> {
+export function runN8nCli(bin: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000, cwd?: string): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(bin, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

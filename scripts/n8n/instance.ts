@@ -36,6 +36,8 @@ export interface N8nInstanceOptions {
 	/** Folders Read/Write Files from Disk may use; default `<root>/files`. */
 	fileAccessDirs?: string[];
 	extraEnv?: Record<string, string>;
+	/** Working directory of n8n's processes: where relative file paths in workflows point. */
+	cwd?: string;
 	/** Parent for the instance's temp folder (default the OS temp dir). */
 	parentDir?: string;
 }
@@ -59,6 +61,7 @@ export class N8nInstance {
 	readonly logDir: string;
 	readonly env: NodeJS.ProcessEnv;
 	readonly port: number;
+	readonly cwd: string | undefined;
 	server: N8nServer | undefined;
 	client: N8nClient | undefined;
 	/** Every CLI run's output, so scans for secrets can cover it. */
@@ -72,6 +75,7 @@ export class N8nInstance {
 		options: N8nInstanceOptions,
 	) {
 		this.port = port;
+		this.cwd = options.cwd;
 		this.userFolder = join(root, 'user');
 		this.filesDir = join(root, 'files');
 		this.logDir = join(root, 'logs');
@@ -93,7 +97,7 @@ export class N8nInstance {
 	}
 
 	async cli(args: string[], timeoutMs?: number): Promise<CliResult> {
-		const result = await runN8nCli(this.install.bin, args, this.env, timeoutMs);
+		const result = await runN8nCli(this.install.bin, args, this.env, timeoutMs, this.cwd);
 		this.cliOutputs.push(result.stdout, result.stderr);
 		return result;
 	}
@@ -137,7 +141,7 @@ export class N8nInstance {
 
 	/** Starts `n8n start`, creates the owner and an API key; `client` is then ready. */
 	async startServer(): Promise<N8nClient> {
-		this.server = new N8nServer({ bin: this.install.bin, env: this.env, port: this.port, logFile: join(this.logDir, 'n8n-start.log') });
+		this.server = new N8nServer({ bin: this.install.bin, env: this.env, port: this.port, logFile: join(this.logDir, 'n8n-start.log'), cwd: this.cwd });
 		await this.server.start();
 		this.client = new N8nClient(this.server.baseUrl);
 		await this.client.setupOwner();

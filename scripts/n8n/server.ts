@@ -7,6 +7,7 @@ export interface N8nServerOptions {
 	port: number;
 	/** Everything n8n prints goes here (and stays readable through `output()`). */
 	logFile: string;
+	cwd?: string;
 	startTimeoutMs?: number;
 }
 
@@ -57,7 +58,7 @@ export class N8nServer {
 	async start(): Promise<void> {
 		installExitHook();
 		this.log = createWriteStream(this.options.logFile, { flags: 'a' });
-		const child = spawn(this.options.bin, ['start'], { env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(this.options.bin, ['start'], { env: this.options.env, cwd: this.options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		this.child = child;
 		running.add(this);
 		const collect = (chunk: Buffer) => {

@@ -50,7 +50,7 @@ export function codeNodeWorkflow(path: string): WorkflowSpec {
 				type: 'n8n-nodes-base.respondToWebhook',
 				typeVersion: 1.5,
 				position: [440, 0],
-				parameters: { respondWith: 'firstIncomingItem', options: {} },
+				parameters: { respondWith: 'firstIncomingItem', options: EXECUTION_ID_HEADER },
 			},
 		],
 		connections: chain('Webhook', 'Code', 'Respond'),
@@ -58,19 +58,31 @@ export function codeNodeWorkflow(path: string): WorkflowSpec {
 	};
 }
 
+/**
+ * Every answer names the execution that produced it, so a response can be matched to the
+ * execution record and to the worker that ran it.
+ */
+const EXECUTION_ID_HEADER = { responseHeaders: { entries: [{ name: 'x-execution-id', value: '={{ $execution.id }}' }] } };
+
 export interface ViewComfyWorkflowOptions {
+	name: string;
 	path: string;
 	credential: { id: string; name: string };
 	/** workflow_api.json text pasted into the node. */
 	workflowJson: string;
 	promptKey: string;
 	seedKey: string;
+	/**
+	 * `image`: one item per file, answer with the first (the image). `video`: all files on one
+	 * item, answer with the video among them (the large file the emulator adds).
+	 */
+	answer: 'image' | 'video';
 }
 
-/** webhook {prompt, seed} → ViewComfy Run Workflow → Respond to Webhook with the first output file. */
+/** webhook {prompt, seed} → ViewComfy Run Workflow → Respond to Webhook with an output file. */
 export function viewComfyWorkflow(options: ViewComfyWorkflowOptions): WorkflowSpec {
 	return {
-		name: 'scale: prompt in, image out (ViewComfy)',
+		name: options.name,
 		nodes: [
 			webhookTrigger(options.path),
 			{
@@ -91,7 +103,7 @@ export function viewComfyWorkflow(options: ViewComfyWorkflowOptions): WorkflowSp
 						schema: [],
 					},
 					resultMode: 'wait',
-					outputMode: 'itemPerFile',
+					outputMode: options.answer === 'image' ? 'itemPerFile' : 'allOnOneItem',
 					options: { randomizeSeed: 'never', binaryPropertyName: 'data' },
 				},
 			},
@@ -101,7 +113,12 @@ export function viewComfyWorkflow(options: ViewComfyWorkflowOptions): WorkflowSp
 				type: 'n8n-nodes-base.respondToWebhook',
 				typeVersion: 1.5,
 				position: [440, 0],
-				parameters: { respondWith: 'binary', responseDataSource: 'set', inputFieldName: 'data', options: {} },
+				parameters: {
+					respondWith: 'binary',
+					responseDataSource: 'set',
+					inputFieldName: options.answer === 'image' ? 'data' : "={{ Object.keys($binary).find((k) => $binary[k].mimeType.startsWith('video/')) }}",
+					options: EXECUTION_ID_HEADER,
+				},
 			},
 		],
 		connections: chain('Webhook', 'ViewComfy', 'Respond'),

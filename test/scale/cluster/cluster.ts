@@ -55,6 +55,8 @@ interface WorkerSlot {
  */
 export class QueueCluster {
 	readonly workers: N8nWorker[] = [];
+	/** Seconds each part took to come up, for the figures. */
+	readonly startupS: Record<string, number> = {};
 	private readonly slots: WorkerSlot[] = [];
 	private main: N8nInstance | undefined;
 	private sharedEnv: Record<string, string> = {};
@@ -70,9 +72,14 @@ export class QueueCluster {
 		const postgres = new PostgresService(postgresBin, await freePort());
 		const redis = new RedisService(redisServer, join(postgres.root, 'redis'), await freePort());
 		const cluster = new QueueCluster(options, postgres, redis);
+		const timed = async (what: string, job: () => Promise<void>) => {
+			const started = performance.now();
+			await job();
+			cluster.startupS[what] = (performance.now() - started) / 1000;
+		};
 		try {
-			await postgres.start();
-			await redis.start();
+			await timed('PostgreSQL (initdb + start)', () => postgres.start());
+			await timed('Redis', () => redis.start());
 			cluster.sharedEnv = queueModeEnv({
 				encryptionKey: randomBytes(24).toString('hex'),
 				database: postgres.n8nEnv(),
@@ -80,8 +87,10 @@ export class QueueCluster {
 				stalledJobs: options.stalledJobs,
 			});
 			// The main process runs the database migrations; workers start after it.
-			cluster.main = await N8nInstance.create({ install: options.install, nodePackage: options.nodePackage, extraEnv: cluster.sharedEnv });
-			await startMain(cluster.main);
+			await timed('n8n main (package install, migrations of a fresh database)', async () => {
+				cluster.main = await N8nInstance.create({ install: options.install, nodePackage: options.nodePackage, extraEnv: cluster.sharedEnv });
+				await startMain(cluster.main);
+			});
 		} catch (error) {
 			await cluster.dispose();
 			throw error;
@@ -109,6 +118,7 @@ export class QueueCluster {
 	}
 
 	async addWorker(name: string): Promise<N8nWorker> {
+		const started = performance.now();
 		const instance = await N8nInstance.create({ install: this.options.install, nodePackage: this.options.nodePackage, extraEnv: this.sharedEnv });
 		const worker = new N8nWorker({
 			name,
@@ -121,7 +131,18 @@ export class QueueCluster {
 		this.slots.push({ instance, worker });
 		this.workers.push(worker);
 		await worker.start();
+		this.startupS[`n8n worker ${name} (package install + start)`] = (performance.now() - started) / 1000;
 		return worker;
+	}
+
+	/** Root pid of each part of the installation, for CPU and memory accounting. */
+	processes(): Record<string, number | undefined> {
+		return {
+			main: this.mainPid,
+			...Object.fromEntries(this.workers.filter((w) => w.alive).map((w) => [`worker ${w.name}`, w.pid])),
+			PostgreSQL: this.postgres.pid,
+			Redis: this.redis.pid,
+		};
 	}
 
 	/** Every log line any n8n process of the cluster printed, for secret scans and post-mortems. */

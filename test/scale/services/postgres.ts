@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { giveToServiceUser, runAsServiceUser } from './as-service-user';
@@ -63,6 +64,24 @@ export class PostgresService {
 		// Over TCP with the password, the same way n8n will connect.
 		runAsServiceUser(join(this.binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(this.connection.port), '-U', this.connection.user, this.connection.database], {
 			env: { ...process.env, PGPASSWORD: this.connection.password },
+		});
+	}
+
+	/** Pid of the postmaster (parent of every backend), from its pid file. */
+	get pid(): number | undefined {
+		try {
+			return Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** Every table, data included, as SQL text in `file` (for scans of what n8n stored). */
+	dump(file: string): void {
+		const c = this.connection;
+		execFileSync(join(this.binDir, 'pg_dump'), ['-h', c.host, '-p', String(c.port), '-U', c.user, '-f', file, c.database], {
+			env: { ...process.env, PGPASSWORD: c.password },
+			stdio: ['ignore', 'ignore', 'pipe'],
 		});
 	}
 

@@ -40,6 +40,10 @@ export class RedisService {
 		this.logFile = join(root, 'redis.log');
 	}
 
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
 	async start(): Promise<void> {
 		mkdirSync(this.root, { recursive: true });
 		const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', this.root, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
