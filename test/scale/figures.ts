@@ -15,7 +15,18 @@ export interface Figures {
 	settings: Record<string, unknown>;
 	startupS: Record<string, number>;
 	cores: number;
-	batches: Array<{ label: string; workers: number; calls: number; wallS: number; idealS: number; perWorker: Record<string, number>; cpuS: Record<string, number> }>;
+	batches: Array<{
+		label: string;
+		workers: number;
+		calls: number;
+		wallS: number;
+		idealS: number;
+		/** Time from sending a call to its complete answer, in ms: median and 95th percentile. */
+		callMs: { p50: number; p95: number };
+		perWorker: Record<string, number>;
+		cpuS: Record<string, number>;
+		machineBusy: number;
+	}>;
 	largeBinary?: { sizeMiB: number; seconds: number; worker: string; main: MemoryFigure; workerMemory: MemoryFigure };
 	crash?: {
 		calls: number;
@@ -28,6 +39,8 @@ export interface Figures {
 		lastAnswerAfterKillS: number;
 		survivorRan: number;
 		retries: string[];
+		retryCalledViewComfy: number;
+		resentOk: number;
 		lockDurationMs: number;
 		stalledIntervalMs: number;
 	};
@@ -49,11 +62,18 @@ export function newFigures(n8nVersion: string, settings: Record<string, unknown>
 	};
 }
 
+/** "3 × `a`, 1 × `b`": repeated texts once, with how often they occurred. */
+const counted = (texts: string[]): string => {
+	const counts = new Map<string, number>();
+	for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
+	return [...counts].map(([t, c]) => `${c} × \`${t}\``).join(', ') || 'none';
+};
+
 const n = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '?');
 
 export function renderFigures(f: Figures): string {
 	const lines: string[] = [];
-	lines.push(`Measured by \`npm run test:scale\` on ${f.date.slice(0, 10)}: n8n ${f.n8nVersion}, ${f.machine}. Result: ${f.result}.`);
+	lines.push(`Measured by \`npm run test:scale\` on ${f.date.slice(0, 10)}: n8n ${f.n8nVersion}, ${f.machine}; checks: ${f.result}.`);
 	lines.push('');
 	lines.push(`Settings: ${Object.entries(f.settings).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}.`);
 	lines.push('');
@@ -61,18 +81,26 @@ export function renderFigures(f: Figures): string {
 	for (const [what, s] of Object.entries(f.startupS)) lines.push(`| ${what} | ${n(s)} |`);
 	lines.push('');
 	if (f.batches.length) {
-		lines.push('| Batch | workers | calls | wall time (s) | ideal (s) | efficiency | executions per worker |', '| --- | --- | --- | --- | --- | --- | --- |');
+		lines.push(
+			'| Batch | workers | calls | wall time (s) | ideal (s) | efficiency | one call, median / p95 (ms) | executions per worker |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- |',
+		);
 		for (const b of f.batches) {
-			lines.push(`| ${b.label} | ${b.workers} | ${b.calls} | ${n(b.wallS, 2)} | ${n(b.idealS, 2)} | ${n((100 * b.idealS) / b.wallS, 0)} % | ${Object.entries(b.perWorker).map(([w, c]) => `${w}: ${c}`).join(', ')} |`);
+			const perWorker = Object.entries(b.perWorker).map(([w, c]) => `${w}: ${c}`).join(', ');
+			lines.push(`| ${b.label} | ${b.workers} | ${b.calls} | ${n(b.wallS, 2)} | ${n(b.idealS, 2)} | ${n((100 * b.idealS) / b.wallS, 0)} % | ${n(b.callMs.p50, 0)} / ${n(b.callMs.p95, 0)} | ${perWorker} |`);
 		}
+		lines.push('');
+		lines.push(`Ideal = calls ÷ runs that can be in flight × ${f.settings.latencyMs} ms of simulated GPU time per run; the rest is n8n's queue-mode path (webhook, database, queue, worker, answer).`);
 		lines.push('');
 		lines.push(`CPU seconds used during each batch (${f.cores} cores × wall time available):`);
 		lines.push('');
-		const parts = [...new Set(f.batches.flatMap((b) => Object.keys(b.cpuS)))];
-		lines.push(`| Batch | ${parts.join(' | ')} | total | of available |`, `| --- | ${parts.map(() => '---').join(' | ')} | --- | --- |`);
+		// main, then the workers, then the services.
+		const rank = (part: string) => (part === 'main' ? 0 : part.startsWith('worker') ? 1 : 2);
+		const parts = [...new Set(f.batches.flatMap((b) => Object.keys(b.cpuS)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+		lines.push(`| Batch | ${parts.join(' | ')} | total | of available | machine busy (all processes) |`, `| --- | ${parts.map(() => '---').join(' | ')} | --- | --- | --- |`);
 		for (const b of f.batches) {
 			const total = Object.values(b.cpuS).reduce((sum, s) => sum + s, 0);
-			lines.push(`| ${b.workers} worker${b.workers > 1 ? 's' : ''} | ${parts.map((p) => n(b.cpuS[p] ?? NaN)).join(' | ')} | ${n(total)} | ${n((100 * total) / (f.cores * b.wallS), 0)} % |`);
+			lines.push(`| ${b.workers} worker${b.workers > 1 ? 's' : ''} | ${parts.map((p) => (p in b.cpuS ? n(b.cpuS[p]) : '–')).join(' | ')} | ${n(total)} | ${n((100 * total) / (f.cores * b.wallS), 0)} % | ${n(100 * b.machineBusy, 0)} % |`);
 		}
 		const one = f.batches.find((b) => b.workers === 1);
 		const two = f.batches.find((b) => b.workers === 2);
@@ -95,11 +123,12 @@ export function renderFigures(f: Figures): string {
 		const c = f.crash;
 		lines.push(`Worker crash (SIGKILL) during a batch of ${c.calls} calls, lock ${c.lockDurationMs / 1000} s, stalled check every ${c.stalledIntervalMs / 1000} s:`);
 		lines.push('');
-		lines.push(`- executions the killed worker held: ${c.held} (${c.heldStatuses.join(', ')}); ${c.reachedViewComfy} of them had already sent their run to ViewComfy`);
-		lines.push(`- what n8n recorded for them: ${c.heldErrors.map((e) => `\`${e}\``).join(', ')}`);
-		lines.push(`- their webhook callers got: ${c.errorAnswers.length ? [...new Set(c.errorAnswers)].map((a) => `\`${a}\``).join(', ') : 'no error answer'}, the last ${n(c.lastErrorAnswerAfterKillS)} s after the kill`);
+		lines.push(`- executions the killed worker held: ${c.held}, of which ${c.reachedViewComfy} had already sent their run to ViewComfy`);
+		lines.push(`- status n8n recorded for them: ${counted(c.heldStatuses.map((s) => s.replace(/^\d+: /, '')))}; error: ${counted(c.heldErrors)}`);
+		lines.push(`- what their webhook callers got: ${counted(c.errorAnswers)}, the last ${n(c.lastErrorAnswerAfterKillS)} s after the kill`);
 		lines.push(`- the surviving worker ran ${c.survivorRan} executions; the whole batch was answered ${n(c.lastAnswerAfterKillS)} s after the kill`);
-		lines.push(`- retry through the public API: ${c.retries.join('; ') || 'not attempted'}`);
+		lines.push(`- n8n's Retry (public API) of each failed execution: ${counted(c.retries)}; ViewComfy runs started by these retries: ${c.retryCalledViewComfy}`);
+		lines.push(`- the same webhook calls sent again: ${c.resentOk} of ${c.held} answered 200 with the right image`);
 		lines.push('');
 	}
 	lines.push(`Whole scenario: ${n(f.totalS, 0)} s.`);

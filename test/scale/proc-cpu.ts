@@ -42,13 +42,26 @@ export function treeCpuSeconds(root: number, stats = allStats()): number {
 	return total;
 }
 
-/** CPU used by named process trees between `start()` and `stop()`, in seconds. */
+/** Busy and total CPU time of the whole machine so far (all cores), from /proc/stat, in seconds. */
+function machineCpu(): { busy: number; total: number } {
+	const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+	const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
+	const busy = user + nice + system + irq + softirq + steal;
+	return { busy: busy / TICKS_PER_SECOND, total: (busy + idle + iowait) / TICKS_PER_SECOND };
+}
+
+/**
+ * CPU used by named process trees between `start()` and `stop()`, in seconds, and how busy the
+ * whole machine was meanwhile (other jobs on a shared machine slow the batch down too).
+ */
 export class CpuWatch {
 	private readonly before = new Map<string, number>();
+	private machineBefore = { busy: 0, total: 0 };
 
 	constructor(private readonly roots: Record<string, number | undefined>) {}
 
 	start(): void {
+		this.machineBefore = machineCpu();
 		const stats = allStats();
 		for (const [name, pid] of Object.entries(this.roots)) if (pid) this.before.set(name, treeCpuSeconds(pid, stats));
 	}
@@ -58,5 +71,11 @@ export class CpuWatch {
 		const used: Record<string, number> = {};
 		for (const [name, pid] of Object.entries(this.roots)) if (pid && this.before.has(name)) used[name] = treeCpuSeconds(pid, stats) - this.before.get(name)!;
 		return used;
+	}
+
+	/** Share of all cores' time the machine was busy since `start()`, 0-1. */
+	machineBusy(): number {
+		const now = machineCpu();
+		return (now.busy - this.machineBefore.busy) / (now.total - this.machineBefore.total);
 	}
 }

@@ -96,14 +96,14 @@ async function main(argv: string[]): Promise<number> {
 		await stage('setup: ViewComfy credential and webhook workflows', () => setupViewComfy(ctx));
 		await stage(`batch of ${SETTINGS.calls}, 1 worker`, async () => {
 			const outcome = await imageBatch(ctx, 'batch, 1 worker', 1000);
-			figures.batches.push({ label: 'prompt → image', workers: 1, calls: SETTINGS.calls, wallS: outcome.wallMs / 1000, idealS: idealSeconds(1), perWorker: outcome.perWorker, cpuS: outcome.cpuS });
+			figures.batches.push({ label: 'prompt → image', workers: 1, calls: SETTINGS.calls, wallS: outcome.wallMs / 1000, idealS: idealSeconds(1), perWorker: outcome.perWorker, cpuS: outcome.cpuS, machineBusy: outcome.machineBusy, callMs: outcome.callMs });
 		});
 		await stage('add worker B', async () => {
 			await cluster!.addWorker('B');
 		});
 		await stage(`batch of ${SETTINGS.calls}, 2 workers`, async () => {
 			const outcome = await imageBatch(ctx, 'batch, 2 workers', 2000);
-			figures.batches.push({ label: 'prompt → image', workers: 2, calls: SETTINGS.calls, wallS: outcome.wallMs / 1000, idealS: idealSeconds(2), perWorker: outcome.perWorker, cpuS: outcome.cpuS });
+			figures.batches.push({ label: 'prompt → image', workers: 2, calls: SETTINGS.calls, wallS: outcome.wallMs / 1000, idealS: idealSeconds(2), perWorker: outcome.perWorker, cpuS: outcome.cpuS, machineBusy: outcome.machineBusy, callMs: outcome.callMs });
 			const idle = Object.entries(outcome.perWorker).filter(([, count]) => count === 0).map(([name]) => name);
 			checks.check('batch, 2 workers: both workers ran executions', Object.keys(outcome.perWorker).length === 2 && idle.length === 0, JSON.stringify(outcome.perWorker));
 		});

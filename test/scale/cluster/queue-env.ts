@@ -8,6 +8,11 @@ export interface QueueEnvOptions {
 	database: Record<string, string>;
 	redis: Record<string, string>;
 	/**
+	 * Left out, n8n picks its default (2.8: `database` in queue mode). The scenario leaves it out
+	 * to prove that default; docs/scaling.md tells users to set it explicitly.
+	 */
+	binaryDataMode?: 'database' | 's3';
+	/**
 	 * How fast a dead worker's jobs are noticed. Bull marks a job stalled when its lock is not
 	 * renewed for `lockDurationMs`; live workers look for stalled jobs every `stalledIntervalMs`.
 	 * n8n's defaults are 60 s / 10 s / 30 s.
@@ -21,12 +26,11 @@ export function queueModeEnv(options: QueueEnvOptions): Record<string, string> {
 		...options.redis,
 		EXECUTIONS_MODE: 'queue',
 		N8N_ENCRYPTION_KEY: options.encryptionKey,
-		// n8n 2.8 already defaults to `database` in queue mode (BinaryDataConfig); set it anyway so a
-		// copied config does not silently fall back to `filesystem`, which only the writing host can read.
-		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		// Manual (editor) runs go to the workers too; production webhook runs always do in queue mode.
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 	};
+	// `filesystem` would break queue mode: only the host that wrote a file can read it back.
+	if (options.binaryDataMode) env.N8N_DEFAULT_BINARY_DATA_MODE = options.binaryDataMode;
 	if (options.stalledJobs) {
 		env.QUEUE_WORKER_LOCK_DURATION = String(options.stalledJobs.lockDurationMs);
 		env.QUEUE_WORKER_LOCK_RENEW_TIME = String(options.stalledJobs.lockRenewMs);

@@ -34,7 +34,9 @@ export function ensureSystemPackages(log: (line: string) => void): { postgresBin
 		const apt = (args: string[]) =>
 			execFileSync(aptGet[0], [...aptGet.slice(1), ...args], {
 				stdio: ['ignore', 'ignore', 'inherit'],
-				env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+				// RUNLEVEL=1: the packages' install scripts must not start system-wide daemons (port
+				// 5432/6379, running forever); the scenario starts its own private instances.
+				env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' },
 			});
 		// Another job on the machine may hold dpkg's lock; wait for it instead of failing.
 		const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];

@@ -8,6 +8,13 @@ export interface BatchOutcome {
 	perWorker: Record<string, number>;
 	/** CPU seconds each part of the installation used during the batch. */
 	cpuS: Record<string, number>;
+	/** Share of the machine's CPU time that was busy during the batch (any process), 0-1. */
+	machineBusy: number;
+	callMs: { p50: number; p95: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }
 
 /**
@@ -25,6 +32,7 @@ export async function imageBatch(ctx: ScenarioContext, label: string, firstSeed:
 	cpu.start();
 	const { answers, wallMs } = await fireBatch(ctx.workflows.imageUrl, calls, clientConcurrency);
 	const own = process.cpuUsage(ownCpu);
+	const machineBusy = cpu.machineBusy();
 	const cpuS = { ...cpu.stop(), 'emulator + test client': (own.user + own.system) / 1e6 };
 	const requests = [...ctx.emulator.requests];
 	ctx.log(`  ${label}: ${count} calls in ${(wallMs / 1000).toFixed(2)} s`);
@@ -53,5 +61,6 @@ export async function imageBatch(ctx: ScenarioContext, label: string, firstSeed:
 		answeredIds.length === count && unclaimed.length === 0 && claimedTwice.length === 0,
 		`${answeredIds.length} of ${count} answers named their execution; per worker ${JSON.stringify(counts)}; on no worker: ${sample(unclaimed) || 'none'}; on two: ${sample(claimedTwice) || 'none'}`,
 	);
-	return { wallMs, perWorker: counts, cpuS };
+	const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
+	return { wallMs, perWorker: counts, cpuS, machineBusy, callMs: { p50: percentile(ms, 50), p95: percentile(ms, 95) } };
 }

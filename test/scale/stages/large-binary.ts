@@ -45,7 +45,7 @@ export async function largeBinary(ctx: ScenarioContext): Promise<void> {
 	const ranOn = Object.entries(perWorker).find(([, ids]) => ids.length > 0)?.[0];
 	const stored = (await ctx.db.binaryFiles()).filter((f) => f.sourceId === executionId);
 	ctx.checks.check(
-		'large output: a worker ran it and n8n kept the file in PostgreSQL (binary data mode "database")',
+		'large output: a worker ran it and n8n kept the file in PostgreSQL (2.8.4 uses binary data mode "database" in queue mode when N8N_DEFAULT_BINARY_DATA_MODE is unset)',
 		!!ranOn && stored.some((f) => f.fileSize === size),
 		`execution ${executionId || '?'} on worker ${ranOn ?? '?'}; binary_data rows for it: ${stored.map((f) => `${f.fileName} ${f.fileSize} B`).join(', ') || 'none'}`,
 	);

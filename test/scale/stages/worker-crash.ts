@@ -91,12 +91,13 @@ export async function workerCrash(ctx: ScenarioContext): Promise<void> {
 	// are what tells which prompts the dead worker held.
 	const failedCalls = errorAnswers.map((a) => a.call);
 	const reached = failedCalls.filter((c) => inferRequestsByPrompt(requests).has(c.prompt)).length;
-	const heldErrors = await Promise.all(held.map(async (id) => `${id}: ${(await db.executionError(id)) || 'no error recorded'}`));
+	const heldErrors = await Promise.all(held.map(async (id) => (await db.executionError(id)) || 'no error recorded'));
 
 	// n8n's own Retry (public API), as an operator or a recovery workflow would use it.
 	emulator.clearRequests();
 	const retries: string[] = [];
 	const retryStatuses: string[] = [];
+	const retryOutcomes: string[] = [];
 	for (const id of held) {
 		try {
 			const result = await cluster.client.api<{ id?: string | number }>('POST', `/executions/${id}/retry`, {});
@@ -105,9 +106,11 @@ export async function workerCrash(ctx: ScenarioContext): Promise<void> {
 			const why = record && record.status !== 'success' ? `: ${await db.executionError(newId)}` : '';
 			retries.push(`${id} → ${newId || '?'} ${record?.status ?? 'no record'}${why}`);
 			retryStatuses.push(record?.status ?? 'no record');
+			retryOutcomes.push(`new execution, status ${record?.status ?? 'unknown'}${why}`);
 		} catch (error) {
 			retries.push(`${id}: ${(error as Error).message.slice(0, 300)}`);
 			retryStatuses.push('refused');
+			retryOutcomes.push(`refused: ${(error as Error).message.slice(0, 300)}`);
 		}
 	}
 	const retryReachedViewComfy = emulator.requests.filter((r) => r.kind === 'infer').length;
@@ -140,7 +143,9 @@ export async function workerCrash(ctx: ScenarioContext): Promise<void> {
 		lastErrorAnswerAfterKillS: secondsAfter(killedAt, errorAnswers),
 		lastAnswerAfterKillS: secondsAfter(killedAt, answers),
 		survivorRan: bySurvivor.size,
-		retries,
+		retries: retryOutcomes,
+		retryCalledViewComfy: retryReachedViewComfy,
+		resentOk: resent.filter((a) => a.status === 200).length,
 		lockDurationMs: settings.stalledJobs.lockDurationMs,
 		stalledIntervalMs: settings.stalledJobs.stalledIntervalMs,
 	};
