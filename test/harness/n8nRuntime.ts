@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { BinaryDataService, ErrorReporter, type BinaryDataConfig } from 'n8n-core';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
+import { LoggerProxy } from 'n8n-workflow';
+
+import { CapturingLogger } from './capturingLogger';
+
+/**
+ * n8n's binary data modes the harness runs: `default` keeps bytes base64 in the item (in memory),
+ * `filesystem` writes them under the storage folder and keeps only an id in the item.
+ */
+export type BinaryMode = 'default' | 'filesystem';
+
+interface Runtime {
+	/** Temporary n8n user folder: instance settings and filesystem binary data live here. */
+	root: string;
+	logger: CapturingLogger;
+	binaryServices: Map<BinaryMode, BinaryDataService>;
+}
+
+let runtime: Runtime | undefined;
+
+/**
+ * The process-wide pieces n8n-core looks up through its DI container, set up once: a logger that
+ * captures, and a user folder in a temp directory (n8n's InstanceSettings writes its settings
+ * file there the first time a node runs, and must not touch $HOME).
+ */
+export function n8nRuntime(): Runtime {
+	if (runtime) return runtime;
+	const root = mkdtempSync(path.join(tmpdir(), 'viewcomfy-n8n-'));
+	process.env.N8N_USER_FOLDER = root;
+	const logger = new CapturingLogger();
+	Container.set(Logger, logger as unknown as Logger);
+	LoggerProxy.init(logger);
+	// Every node execution context asks for this manager, whose 60 s cleanup interval would keep
+	// a test process alive; no ViewComfy test opens SSH tunnels, so stop the timer up front.
+	Container.get(SSHClientsManager).onShutdown();
+	process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+	runtime = { root, logger, binaryServices: new Map() };
+	return runtime;
+}
+
+/**
+ * Makes `mode` the one n8n's binary helpers (prepareBinaryData, getBinaryDataBuffer, …) use from
+ * now on. Both services can read both kinds of reference, so items of an earlier run stay readable.
+ */
+export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService> {
+	const { root, logger, binaryServices } = n8nRuntime();
+	let service = binaryServices.get(mode);
+	if (!service) {
+		// BinaryDataConfig would read env vars and InstanceSettings; the service only reads these fields.
+		const config: Pick<BinaryDataConfig, 'mode' | 'availableModes' | 'localStoragePath' | 'signingSecret' | 'dbMaxFileSize'> = {
+			mode,
+			availableModes: [mode],
+			localStoragePath: path.join(root, 'storage'),
+			signingSecret: 'viewcomfy-harness-signing-secret',
+			dbMaxFileSize: 512,
+		};
+		service = new BinaryDataService(
+			config as BinaryDataConfig,
+			Container.get(ErrorReporter),
+			logger as unknown as Logger,
+		);
+		await service.init();
+		binaryServices.set(mode, service);
+	}
+	Container.set(BinaryDataService, service);
+	return service;
+}
+
+/** Removes the temporary user folder and binary data; call in `afterAll`. */
+export function shutdownN8nRuntime(): void {
+	if (!runtime) return;
+	rmSync(runtime.root, { recursive: true, force: true });
+	runtime = undefined;
+}
