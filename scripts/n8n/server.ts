@@ -120,7 +120,24 @@ export class N8nServer {
 		// Whatever the main process left behind (task runner) goes too.
 		this.signal('SIGKILL');
 		if (timedOut) await this.exited;
+		await this.groupGone();
 		this.closeLog();
+	}
+
+	/** Waits until no process of the group is left (killed grandchildren take a moment to be reaped). */
+	private async groupGone(timeoutMs = 10_000): Promise<void> {
+		const pid = this.child?.pid;
+		if (!pid) return;
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			try {
+				process.kill(-pid, 0);
+			} catch {
+				return;
+			}
+			await sleep(100);
+		}
+		throw new Error(`Processes of n8n's group ${pid} were still running ${timeoutMs / 1000} s after SIGKILL`);
 	}
 
 	/** Synchronous last resort for process exit. */
