@@ -25,10 +25,19 @@ export const DEFAULT_BEHAVIOUR: Readonly<EmulatorBehaviour> = Object.freeze({
 	redirectToOriginStatus: 307,
 	dripBytesPerSecond: null,
 	outputBytes: null,
+	hostedRunMs: 400,
+	hostedStatus5xx: 0,
+	hostedLinkTtlSeconds: 3600,
 });
 
 /** A behaviour field that fires a limited number of times. */
-export type CountedFault = 'coldStart503' | 'rateLimit429' | 'error500' | 'resetBeforeAnswer' | 'resetAfterHeaders';
+export type CountedFault =
+	| 'coldStart503'
+	| 'rateLimit429'
+	| 'error500'
+	| 'resetBeforeAnswer'
+	| 'resetAfterHeaders'
+	| 'hostedStatus5xx';
 
 /** Thrown for behaviour JSON that names an unknown field or gives a field a wrong value. */
 export class BehaviourError extends Error {}
@@ -82,6 +91,9 @@ const RULES: { [K in keyof EmulatorBehaviour]: Rule } = {
 	redirectToOriginStatus: oneOf(301, 302, 303, 307, 308),
 	dripBytesPerSecond: nullable(positive),
 	outputBytes: nullable(nonNegative),
+	hostedRunMs: nonNegative,
+	hostedStatus5xx: times,
+	hostedLinkTtlSeconds: nonNegative,
 };
 
 /** Checks a behaviour patch (e.g. JSON from the control API) field by field. */

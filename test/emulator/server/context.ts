@@ -1,5 +1,7 @@
 /** Everything a request handler needs from the running emulator. */
 import type { BehaviourState } from './behaviour';
+import type { LinkSigner } from './hosted/links';
+import type { HostedRuns } from './hosted/runs';
 import type { PendingResults } from './pending-results';
 import type { RequestLog } from './record';
 import type { ComfyWorkflow } from './types';
@@ -14,4 +16,6 @@ export interface EmulatorContext {
 	log: RequestLog;
 	/** Aborted on close, so sleeping handlers stop instead of keeping the process alive. */
 	signal: AbortSignal;
+	/** The hosted API's runs and the signer of their download links. */
+	hosted: { runs: HostedRuns; signer: LinkSigner };
 }

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { BehaviourState } from './behaviour';
 import type { EmulatorContext } from './context';
+import { LinkSigner } from './hosted/links';
+import { HostedRuns } from './hosted/runs';
 import { PendingResults } from './pending-results';
 import { RequestLog } from './record';
 import { createRequestListener } from './router';
@@ -18,6 +20,8 @@ export { DEFAULT_BEHAVIOUR, parseBehaviour, BehaviourError } from './behaviour';
 export { WorkflowFormatError } from './workflow';
 export { RESULT_QUERY } from './pending-results';
 export { CONTROL_PREFIX } from './control';
+export { HOSTED_INFER_PATH } from './hosted/routes';
+export { FILES_PREFIX } from './hosted/links';
 
 export const DEFAULT_WORKFLOW_PATH = resolve(__dirname, '../../fixtures/workflows/txt2img.json');
 export const DEFAULT_CLIENT_ID = 'local';
@@ -35,6 +39,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 		pending: new PendingResults(closing.signal),
 		log,
 		signal: closing.signal,
+		hosted: { runs: new HostedRuns(), signer: new LinkSigner() },
 	};
 	const server = createServer(createRequestListener(ctx));
 	// Long simulated runs must not be cut by Node's default request timeouts.

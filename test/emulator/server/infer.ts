@@ -17,16 +17,7 @@ import type { ComfyWorkflow, EmulatorBehaviour, RunResult } from './types';
 import { applyOverrides, ParameterError } from './workflow';
 
 export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<void> {
-	let form: ParsedForm = { fields: [], files: [] };
-	let parseProblem: string | null = null;
-	try {
-		form = await readForm(ex.req);
-	} catch (error) {
-		if (!(error instanceof FormParseError)) throw error;
-		parseProblem = error.message;
-	}
-	ex.record.form = describeForm(form);
-	ex.record.files = describeFiles(form);
+	const { form, parseProblem } = await readRecordedForm(ex);
 
 	await sleep(ctx.state.takeFirstAnswerDelay(), undefined, { signal: ctx.signal });
 	const b = ctx.state.current;
@@ -35,15 +26,7 @@ export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<v
 		ex.markFault('redirectToOrigin');
 		return ex.redirect(b.redirectToOriginStatus, `${b.redirectToOrigin}${ex.req.url ?? '/'}`);
 	}
-	if (ctx.state.take('coldStart503')) {
-		ex.markFault('coldStart503');
-		return ex.text(b.coldStartStatus, 'text/html; charset=utf-8', gatewayPage(b.coldStartStatus));
-	}
-	if (ctx.state.take('rateLimit429')) {
-		ex.markFault('rateLimit429');
-		const retry = b.retryAfterSeconds === null ? {} : { 'retry-after': String(b.retryAfterSeconds) };
-		return ex.json(429, fastApiDetail('Too Many Requests: slow down and retry later.'), retry);
-	}
+	if (answeredGatewayFault(ctx, ex)) return;
 	const authProblem = credentialProblem(ex.req.headers, ctx);
 	if (authProblem) return ex.json(401, fastApiDetail(authProblem));
 	if (parseProblem) return ex.json(400, fastApiDetail(parseProblem));
@@ -78,8 +61,40 @@ export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<v
 	return answerJson(ctx, ex, run);
 }
 
+/** The body as a form (or why it is not one), described in the request record. */
+export async function readRecordedForm(ex: Exchange): Promise<{ form: ParsedForm; parseProblem: string | null }> {
+	let form: ParsedForm = { fields: [], files: [] };
+	let parseProblem: string | null = null;
+	try {
+		form = await readForm(ex.req);
+	} catch (error) {
+		if (!(error instanceof FormParseError)) throw error;
+		parseProblem = error.message;
+	}
+	ex.record.form = describeForm(form);
+	ex.record.files = describeFiles(form);
+	return { form, parseProblem };
+}
+
+/** Cold start and rate limit, answered by the gateway before any credential check; true if one fired. */
+export function answeredGatewayFault(ctx: EmulatorContext, ex: Exchange): boolean {
+	const b = ctx.state.current;
+	if (ctx.state.take('coldStart503')) {
+		ex.markFault('coldStart503');
+		ex.text(b.coldStartStatus, 'text/html; charset=utf-8', gatewayPage(b.coldStartStatus));
+		return true;
+	}
+	if (ctx.state.take('rateLimit429')) {
+		ex.markFault('rateLimit429');
+		const retry = b.retryAfterSeconds === null ? {} : { 'retry-after': String(b.retryAfterSeconds) };
+		ex.json(429, fastApiDetail('Too Many Requests: slow down and retry later.'), retry);
+		return true;
+	}
+	return false;
+}
+
 /** The 401 text, or null when both headers match. Never echoes what was sent. */
-function credentialProblem(headers: IncomingHttpHeaders, ctx: EmulatorContext): string | null {
+export function credentialProblem(headers: IncomingHttpHeaders, ctx: EmulatorContext): string | null {
 	const id = headers.client_id;
 	const secret = headers.client_secret;
 	if (!id || !secret) {

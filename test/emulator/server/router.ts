@@ -1,5 +1,5 @@
 /**
- * Routes: the control API under `/__emulator/`, POST anywhere else is an infer call, GET (or POST)
+ * Routes: the control API under `/__emulator/`, the hosted API's routes (hosted/routes.ts), POST anywhere else is an infer call, GET (or POST)
  * with a result id is a redirect target; everything else gets FastAPI's 405/404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import type { EmulatorContext } from './context';
 import { CONTROL_PREFIX, CONTROL_ROUTES, controlNotFound } from './control';
 import { fastApiDetail } from './errors';
 import { Exchange, sendJson } from './exchange';
+import { HOSTED_ROUTES } from './hosted/routes';
 import { handleInfer } from './infer';
 import { RESULT_QUERY } from './pending-results';
 import { answerResultUrl } from './respond';
@@ -24,6 +25,8 @@ export function createRequestListener(ctx: EmulatorContext): (req: IncomingMessa
 		);
 	}
 	router.all(`${CONTROL_PREFIX}/*`, (req, res) => controlNotFound(req, res));
+	// Static paths, so they win over the catch-all infer route below.
+	for (const route of HOSTED_ROUTES) router.on(route.method, route.path, (req, res) => guard(req, res, () => route.handler(ctx, req, res)));
 	router.on('POST', '*', (req, res, _params, _store, query) =>
 		guard(req, res, () => {
 			if (req.url === CONTROL_PREFIX || req.url?.startsWith(`${CONTROL_PREFIX}?`)) return controlNotFound(req, res);

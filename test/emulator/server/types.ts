@@ -51,6 +51,12 @@ export interface EmulatorBehaviour {
 	dripBytesPerSecond: number | null;
 	/** Add one output of exactly this many bytes (`large_00001.mp4`); null or 0 adds none. */
 	outputBytes: number | null;
+	/** Hosted API: how long a run reports `running` before it finishes. */
+	hostedRunMs: number;
+	/** Hosted API: answer this many status requests with 500. */
+	hostedStatus5xx: FaultTimes;
+	/** Hosted API: how long the download links in status answers stay valid (0: expired at once). */
+	hostedLinkTtlSeconds: number;
 }
 
 export interface StartEmulatorOptions {
@@ -93,8 +99,11 @@ export interface RecordedRequest {
 	/** Request headers, `client_secret` (and `authorization`) masked as `***`. */
 	headers: Record<string, string>;
 	contentType: string | null;
-	/** `infer` for a POST, `result` for a GET on a 303 result URL, `other` for anything else. */
-	kind: 'infer' | 'result' | 'other';
+	/**
+	 * `infer` for a POST, `result` for a GET on a 303 result URL, `hosted-submit` / `hosted-status` /
+	 * `hosted-cancel` for the hosted API routes, `download` for a pre-signed file link, `other` for anything else.
+	 */
+	kind: 'infer' | 'result' | 'hosted-submit' | 'hosted-status' | 'hosted-cancel' | 'download' | 'other';
 	form: RecordedForm | null;
 	files: RecordedFile[];
 	/** Status sent, or null when no status line was sent (socket destroyed first). */
@@ -103,6 +112,19 @@ export interface RecordedRequest {
 	fault: string | null;
 	/** ms from arrival to the end of the answer; null until then. */
 	durationMs: number | null;
+	/** Hosted API requests: the run ids and deployment they named. */
+	hosted?: RecordedHostedCall;
+}
+
+export interface RecordedHostedCall {
+	/** `prompt_id` of a submit or cancel. */
+	promptId?: string;
+	/** `prompt_ids` of a status request, in order. */
+	promptIds?: string[];
+	/** `view_comfy_api_url` of a submit or cancel. */
+	viewComfyApiUrl?: string;
+	/** Cancel: the JSON body's keys as sent. */
+	bodyKeys?: string[];
 }
 
 export interface EmulatorHandle {
