@@ -95,7 +95,7 @@ describe('e2e browser: the ViewComfy node in the n8n editor', () => {
 		'runs the workflow from the editor and shows the generated PNG in the output panel',
 		async () => {
 			const page = browser.page;
-			const ndv = page.getByTestId('ndv');
+			const ndv = await openNode(page, baseUrl, EXAMPLE_WORKFLOW_ID, VIEWCOMFY_NODE_NAME);
 			await ndv.getByTestId('node-execute-button').click();
 
 			const output = ndv.getByTestId('output-panel');
