@@ -24,6 +24,8 @@ import { n8nRuntime, useBinaryMode, type BinaryMode } from './n8nRuntime';
 import { HarnessNodeTypes } from './nodeTypes';
 
 const INPUT_NODE = 'Input';
+let runsInFlight = 0;
+let modeInFlight: BinaryMode = 'default';
 const inputItemsNode = new InputItemsNode();
 
 export interface NodeUnderTest {
@@ -80,8 +82,26 @@ export interface RunResult {
  */
 export async function runWorkflowNode(options: RunOptions): Promise<RunResult> {
 	const { logger } = n8nRuntime();
-	const binaryService = await useBinaryMode(options.binaryMode ?? 'default');
+	const binaryMode = options.binaryMode ?? 'default';
+	// n8n's binary helpers find the service through one process-wide container entry.
+	if (runsInFlight > 0 && binaryMode !== modeInFlight) {
+		throw new UnexpectedError(
+			`A harness run in binary mode "${modeInFlight}" is still in flight; concurrent runs must share one mode`,
+		);
+	}
+	modeInFlight = binaryMode;
 	const logStart = logger.lines.length;
+	runsInFlight++;
+	try {
+		return await execute(options, () => logger.lines.slice(logStart));
+	} finally {
+		// A benchmark runs thousands of executions: keep only what runs still in flight may need.
+		if (--runsInFlight === 0) logger.lines.length = 0;
+	}
+}
+
+async function execute(options: RunOptions, takeLogs: () => LogLine[]): Promise<RunResult> {
+	const binaryService = await useBinaryMode(options.binaryMode ?? 'default');
 
 	let thrown: Error | undefined;
 	const nodeTypes = new HarnessNodeTypes()
@@ -127,7 +147,7 @@ export async function runWorkflowNode(options: RunOptions): Promise<RunResult> {
 
 	const taskData = run.data.resultData.runData[options.node.name]?.[0];
 	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);
-	const logs = logger.lines.slice(logStart);
+	const logs = takeLogs();
 	return {
 		items: outputs[0] ?? [],
 		outputs,

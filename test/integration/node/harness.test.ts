@@ -22,12 +22,15 @@ const echoNode: INodeType = {
 		properties: [
 			{ displayName: 'Label', name: 'label', type: 'string', default: 'unset' },
 			{ displayName: 'Wait For Cancel', name: 'waitForCancel', type: 'boolean', default: false },
+			{ displayName: 'Error On Cancel', name: 'errorOnCancel', type: 'string', default: '' },
 		],
 	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		if (this.getNodeParameter('waitForCancel', 0)) {
 			const signal = this.getExecutionCancelSignal()!;
 			await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+			const errorOnCancel = this.getNodeParameter('errorOnCancel', 0) as string;
+			if (errorOnCancel) throw new NodeOperationError(this.getNode(), errorOnCancel);
 			return [[{ json: { aborted: signal.aborted } }]];
 		}
 		const output: INodeExecutionData[] = [];
@@ -104,4 +107,20 @@ it('stops the execution when the signal aborts, through the node cancel signal',
 	const result = await running;
 	expect(result.status).toBe('canceled');
 	expect(result.items).toEqual([{ json: { aborted: true }, pairedItem: { item: 0 } }]);
+});
+
+// n8n-core tells a stopped execution from a failed one by the thrown error's message: a node that
+// throws on abort must say "canceled" (n8n's spelling) for the run to be recorded as canceled.
+it.each([
+	['The call was canceled because the execution was stopped', 'canceled'],
+	['The call was cancelled because the execution was stopped', 'error'],
+])('records a node error "%s" after a stop as %s', async (message, status) => {
+	const controller = new AbortController();
+	const running = runWorkflowNode({
+		node,
+		parameters: { waitForCancel: true, errorOnCancel: message },
+		signal: controller.signal,
+	});
+	setImmediate(() => controller.abort());
+	expect((await running).status).toBe(status);
 });
