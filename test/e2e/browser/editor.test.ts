@@ -13,8 +13,10 @@ import {
 	EXAMPLE_PROMPT,
 	EXAMPLE_WORKFLOW_ID,
 	VIEWCOMFY_NODE_NAME,
+	FRESH_PASTE_WORKFLOW_ID,
 	exampleCredential,
 	exampleWorkflow,
+	freshPasteWorkflow,
 	txt2imgWorkflowText,
 } from './example-workflow';
 
@@ -58,6 +60,7 @@ describe('e2e browser: the ViewComfy node in the n8n editor', () => {
 		instance = await N8nInstance.create({ install, nodePackage: tarball });
 		await instance.importCredentials([exampleCredential(emulator.url, CLIENT_ID, CLIENT_SECRET)]);
 		await instance.importWorkflow(exampleWorkflow());
+		await instance.importWorkflow(freshPasteWorkflow());
 		await instance.startServer();
 		baseUrl = instance.server!.baseUrl;
 		browser = await launchChromium();
@@ -76,17 +79,30 @@ describe('e2e browser: the ViewComfy node in the n8n editor', () => {
 			const ndv = await openNode(browser.page, baseUrl, EXAMPLE_WORKFLOW_ID, VIEWCOMFY_NODE_NAME);
 			const fields = await mappedFields(ndv);
 			expect(fields.map((f) => [f.key, f.label])).toEqual(EXPECTED_FIELDS);
-			expect(fields.find((f) => f.key === '6-inputs-text')?.value).toBe(EXAMPLE_PROMPT);
-			// A field the user left alone must not show a value the workflow does not have (such as
-			// 0 for the seed): either nothing, or the workflow's own value.
+			// Every field the user left alone shows the workflow's own value (seed, width, …).
 			const workflowValues = workflowLiterals();
-			for (const field of fields.filter((f) => f.key !== '6-inputs-text')) {
-				const allowed = ['', String(workflowValues[field.key])];
-				expect({ key: field.key, shown: allowed.includes(field.value) ? allowed : field.value }).toEqual({ key: field.key, shown: allowed });
-			}
+			expect(Object.fromEntries(fields.map((f) => [f.key, f.value]))).toEqual({
+				...Object.fromEntries(EXPECTED_FIELDS.map(([key]) => [key, String(workflowValues[key])])),
+				'6-inputs-text': EXAMPLE_PROMPT,
+			});
 
 			await ndv.getByTestId('mapping-fields-container').scrollIntoViewIfNeeded();
 			await browser.page.screenshot({ path: screenshotPath('editor-fields.png') });
+		},
+		SCENARIO_TIMEOUT_MS,
+	);
+
+	it(
+		'fills the fields with the workflow’s values when they first load after a paste',
+		async () => {
+			const ndv = await openNode(browser.page, baseUrl, FRESH_PASTE_WORKFLOW_ID, VIEWCOMFY_NODE_NAME);
+			const fields = await mappedFields(ndv);
+			const workflowValues = workflowLiterals();
+			expect(fields.map((f) => [f.key, f.value])).toEqual(
+				EXPECTED_FIELDS.map(([key]) => [key, String(workflowValues[key])]),
+			);
+			expect(fields.find((f) => f.key === '3-inputs-seed')?.value).toBe('156680208700286');
+			expect(fields.find((f) => f.key === '5-inputs-width')?.value).toBe('512');
 		},
 		SCENARIO_TIMEOUT_MS,
 	);

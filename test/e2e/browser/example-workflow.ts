@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialSpec, WorkflowSpec } from '../../../scripts/n8n/instance';
 import { REPO_ROOT } from '../../../scripts/n8n/paths';
+import { toMapperFields } from '../../../nodes/ViewComfy/helpers/mapperFields';
+import { parseWorkflowJson } from '../../../nodes/ViewComfy/helpers/workflow';
 
 export const EXAMPLE_WORKFLOW_ID = 'ViewComfyExampl1';
+/** The same node as a user has it right after pasting the workflow: no field values yet. */
+export const FRESH_PASTE_WORKFLOW_ID = 'ViewComfyFresh01';
 export const EXAMPLE_WORKFLOW_NAME = 'ViewComfy example: txt2img';
 export const EXAMPLE_CREDENTIAL_ID = 'ViewComfyEmulat1';
 export const EXAMPLE_CREDENTIAL_NAME = 'ViewComfy (local emulator)';
@@ -27,10 +31,33 @@ export function exampleCredential(endpointUrl: string, clientId: string, clientS
 	};
 }
 
+/**
+ * The resource mapper as the editor stores it once the fields have loaded and the user changed
+ * the prompt: every field holds the workflow's value (its defaultValue), the prompt the new text.
+ */
+function editedMapperValue() {
+	const fields = toMapperFields(parseWorkflowJson(txt2imgWorkflowText(), 'txt2img fixture'));
+	const value = Object.fromEntries(fields.map((field) => [field.id, field.defaultValue ?? null]));
+	value['6-inputs-text'] = EXAMPLE_PROMPT;
+	return { mappingMode: 'defineBelow', value, matchingColumns: [], schema: fields };
+}
+
 export function exampleWorkflow(): WorkflowSpec {
+	return viewComfyWorkflow(EXAMPLE_WORKFLOW_ID, EXAMPLE_WORKFLOW_NAME, editedMapperValue());
+}
+
+/** Before the editor has loaded the fields there is no value at all; it fills them on open. */
+export function freshPasteWorkflow(): WorkflowSpec {
+	return viewComfyWorkflow(FRESH_PASTE_WORKFLOW_ID, 'ViewComfy example: just pasted', {
+		mappingMode: 'defineBelow',
+		value: null,
+	});
+}
+
+function viewComfyWorkflow(id: string, name: string, parameters: object): WorkflowSpec {
 	return {
-		id: EXAMPLE_WORKFLOW_ID,
-		name: EXAMPLE_WORKFLOW_NAME,
+		id,
+		name,
 		nodes: [
 			{
 				id: 'a1b2c3d4-0000-4000-8000-000000000001',
@@ -50,8 +77,7 @@ export function exampleWorkflow(): WorkflowSpec {
 					operation: 'runWorkflow',
 					workflowSource: 'paste',
 					workflowJson: txt2imgWorkflowText(),
-					// Only the prompt is set; the editor fills every other field from the pasted workflow.
-					parameters: { mappingMode: 'defineBelow', value: { '6-inputs-text': EXAMPLE_PROMPT }, matchingColumns: [], schema: [] },
+					parameters,
 				},
 				credentials: { viewComfyApi: { id: EXAMPLE_CREDENTIAL_ID, name: EXAMPLE_CREDENTIAL_NAME } },
 			},
