@@ -6,12 +6,14 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * A ViewComfy deployment: the endpoint URL the dashboard shows, and the Client ID / Client Secret
- * pair that ViewComfy expects as `client_id` / `client_secret` headers.
+ * A ViewComfy deployment: which API the node talks to, the endpoint URL the dashboard shows, and
+ * the Client ID / Client Secret pair that ViewComfy expects as `client_id` / `client_secret` headers.
+ *
+ * Credentials saved before the API choice existed have no `apiType`: they read as `direct`.
  *
  * The connection test lives on the node (`methods.credentialTest.viewComfyApiTest`), not here as a
- * declarative request: the cheap probe we use answers 422 on success, which a declarative test
- * would count as a failure.
+ * declarative request: the cheap probes we use answer 422 (direct) or 404 (hosted) on success,
+ * which a declarative test would count as failures.
  */
 export class ViewComfyApi implements ICredentialType {
 	name = 'viewComfyApi';
@@ -27,6 +29,36 @@ export class ViewComfyApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'API',
+			name: 'apiType',
+			type: 'options',
+			options: [
+				{
+					name: 'Direct Deployment',
+					value: 'direct',
+					description:
+						'Call the deployment URL itself: one request per run, live logs available',
+				},
+				{
+					name: 'ViewComfy Hosted API',
+					value: 'hosted',
+					description:
+						'Go through api.viewcomfy.com: submit now and fetch results later, cancel runs, results as download links',
+				},
+			],
+			default: 'direct',
+		},
+		{
+			displayName: 'Hosted API URL',
+			name: 'hostedApiUrl',
+			type: 'string',
+			default: 'https://api.viewcomfy.com',
+			required: true,
+			description:
+				'Base URL of the ViewComfy hosted API. Keep the default unless ViewComfy gave you another one.',
+			displayOptions: { show: { apiType: ['hosted'] } },
+		},
+		{
 			displayName: 'Endpoint URL',
 			name: 'endpointUrl',
 			type: 'string',
@@ -34,7 +66,7 @@ export class ViewComfyApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://your-workspace--viewcomfy-deployment.modal.run',
 			description:
-				'The deployment URL from the ViewComfy dashboard (API tab). Requests go to exactly this URL.',
+				'The deployment URL from the ViewComfy dashboard (API tab). Direct Deployment: requests go to exactly this URL. Hosted API: it tells the hosted API which deployment to run (sent as view_comfy_api_url).',
 		},
 		{
 			displayName: 'Client ID',

@@ -17,7 +17,7 @@ export class ViewComfy implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"runWorkflow": "Run Workflow", "listParameters": "List Workflow Parameters"}[$parameter["operation"]] }}',
+			'={{ {"runWorkflow": "Run Workflow", "getResults": "Get Results", "cancelRun": "Cancel Run", "listParameters": "List Workflow Parameters"}[$parameter["operation"]] }}',
 		description: 'Run ComfyUI workflows on ViewComfy and get the generated files as binary data',
 		defaults: { name: 'ViewComfy' },
 		// The literal, not NodeConnectionTypes.Main: n8n 1.x before 1.82 has no such export at run time.
@@ -29,7 +29,7 @@ export class ViewComfy implements INodeType {
 				name: 'viewComfyApi',
 				required: true,
 				testedBy: 'viewComfyApiTest',
-				displayOptions: { show: { operation: ['runWorkflow'] } },
+				displayOptions: { show: { operation: ['runWorkflow', 'getResults', 'cancelRun'] } },
 			},
 		],
 		properties: nodeProperties,

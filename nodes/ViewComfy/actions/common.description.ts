@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** The operations that read a workflow (Get Results and Cancel Run only name runs). */
+const workflowOperations = ['runWorkflow', 'listParameters'];
+
 /** Where the workflow comes from; shared by Run Workflow and List Workflow Parameters. */
 export const workflowSourceProperties: INodeProperties[] = [
 	{
@@ -27,6 +30,7 @@ export const workflowSourceProperties: INodeProperties[] = [
 			},
 		],
 		default: 'paste',
+		displayOptions: { show: { operation: workflowOperations } },
 	},
 	{
 		displayName: 'Workflow JSON (workflow_api.json)',
@@ -38,7 +42,7 @@ export const workflowSourceProperties: INodeProperties[] = [
 		placeholder: '{ "3": { "inputs": { "seed": 1, ... }, "class_type": "KSampler" }, ... }',
 		description:
 			'The workflow in ComfyUI API format: in ComfyUI use Workflow → Export (API). Its inputs are listed as fields below.',
-		displayOptions: { show: { workflowSource: ['paste'] } },
+		displayOptions: { show: { operation: workflowOperations, workflowSource: ['paste'] } },
 	},
 	{
 		displayName: 'Input Binary Property',
@@ -47,6 +51,6 @@ export const workflowSourceProperties: INodeProperties[] = [
 		default: 'workflow',
 		required: true,
 		description: 'Name of the binary property of the input item that holds workflow_api.json',
-		displayOptions: { show: { workflowSource: ['binary'] } },
+		displayOptions: { show: { operation: workflowOperations, workflowSource: ['binary'] } },
 	},
 ];

@@ -5,6 +5,7 @@ import { describeHttpFailure } from '../helpers/httpErrorHints';
 import { RunFailedError } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
 import { InferHttpError } from '../transport/errors';
+import { HostedError, HostedHttpError } from '../transport/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -29,6 +30,22 @@ export function toNodeError(
 			message: scrub(message) + where,
 			description: scrub(description),
 			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+
+	if (error instanceof HostedHttpError) {
+		return new NodeApiError(node, { status: error.status, body: scrub(error.body) } as JsonObject, {
+			message: scrub(error.message) + where,
+			description: error.hint ? scrub(error.hint) : undefined,
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+
+	if (error instanceof HostedError) {
+		return new NodeOperationError(node, scrub(error.message) + where, {
+			description: error.hint ? scrub(error.hint) : undefined,
 			itemIndex,
 		});
 	}
@@ -64,7 +81,10 @@ export function toNodeError(
 export function errorItemJson(nodeError: NodeError, cause: unknown): IDataObject {
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.description = nodeError.description;
-	if (cause instanceof InferHttpError) json.httpCode = cause.status;
+	if (cause instanceof InferHttpError || cause instanceof HostedHttpError) json.httpCode = cause.status;
+	// Hosted failures about one run name it, so a workflow can retry or cancel that run.
+	const promptId = (cause as { promptId?: unknown })?.promptId;
+	if (cause instanceof HostedError && typeof promptId === 'string') json.prompt_id = promptId;
 	if (cause instanceof RunFailedError) {
 		json.status = cause.status ?? null;
 		json.completed = cause.completed ?? null;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { workflowSourceProperties } from './common.description';
+import { cancelRunProperties, getResultsProperties } from './hosted.description';
 import { listParametersProperties } from './listParameters.description';
 import { runWorkflowProperties } from './runWorkflow.description';
 
@@ -19,6 +20,19 @@ export const nodeProperties: INodeProperties[] = [
 				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
 			},
 			{
+				name: 'Get Results',
+				value: 'getResults',
+				action: 'Get results of runs',
+				description:
+					'Hosted API: fetch the status and files of runs by prompt ID, several in one request',
+			},
+			{
+				name: 'Cancel Run',
+				value: 'cancelRun',
+				action: 'Cancel a run',
+				description: 'Hosted API: stop a run that is still going',
+			},
+			{
 				name: 'List Workflow Parameters',
 				value: 'listParameters',
 				action: 'List workflow parameters',
@@ -29,6 +43,8 @@ export const nodeProperties: INodeProperties[] = [
 		default: 'runWorkflow',
 	},
 	...workflowSourceProperties,
+	...getResultsProperties,
+	...cancelRunProperties,
 	...runWorkflowProperties,
 	...listParametersProperties,
 ];

@@ -1,11 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as cancelRun from './cancelRun.operation';
+import * as getResults from './getResults.operation';
 import * as listParameters from './listParameters.operation';
+import { toNodeError } from './nodeErrors';
 import * as runWorkflow from './runWorkflow.operation';
 
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>> = {
 	runWorkflow: runWorkflow.execute,
+	getResults: getResults.execute,
+	cancelRun: cancelRun.execute,
 	listParameters: listParameters.execute,
 };
 
@@ -15,5 +20,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	return [await execute.call(this)];
+	try {
+		return [await execute.call(this)];
+	} catch (error) {
+		// Failures before any item (the credential) get the same explanation as an item's.
+		throw toNodeError(this.getNode(), error, { itemIndex: 0 });
+	}
 }

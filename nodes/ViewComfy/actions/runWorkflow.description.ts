@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const showForRun = { operation: ['runWorkflow'] };
+/** Output and options apply wherever files come back. */
+const showForResults = { operation: ['runWorkflow', 'getResults'] };
+/** Inside the Options collection, paths to top-level parameters start with a slash. */
+const onlyForRun = { show: { '/operation': ['runWorkflow'] } };
 
 export const runWorkflowProperties: INodeProperties[] = [
 	{
@@ -134,11 +138,28 @@ export const runWorkflowProperties: INodeProperties[] = [
 				name: 'Stream Logs',
 				value: 'stream',
 				description:
-					"Receive ComfyUI's console output while the run progresses, into the output and n8n's log",
+					"Receive ComfyUI's console output while the run progresses, into the output and n8n's log. Direct deployment only: with the hosted API the run waits for the result instead (its logs are only sent over Socket.IO).",
 			},
 		],
 		default: 'wait',
 		displayOptions: { show: showForRun },
+	},
+	{
+		displayName:
+			'Stream Logs needs a direct deployment credential. With the ViewComfy hosted API the node waits for the result and notes this in the n8n log.',
+		name: 'streamLogsHostedNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...showForRun, resultMode: ['stream'] } },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait for the run and output its files. Off (hosted API only): output the prompt_id at once and let the run go on; fetch its files later with Get Results.',
+		displayOptions: { show: { ...showForRun, resultMode: ['wait'] } },
 	},
 	{
 		displayName: 'Output',
@@ -158,7 +179,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			},
 		],
 		default: 'itemPerFile',
-		displayOptions: { show: showForRun },
+		displayOptions: { show: showForResults },
 	},
 	{
 		displayName: 'Options',
@@ -166,11 +187,12 @@ export const runWorkflowProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: showForRun },
+		displayOptions: { show: showForResults },
 		options: [
 			{
 				displayName: 'Batch Concurrency',
 				name: 'concurrency',
+				displayOptions: onlyForRun,
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 64 },
 				default: 1,
@@ -187,6 +209,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			{
 				displayName: 'Include Logs',
 				name: 'includeLogs',
+				displayOptions: onlyForRun,
 				type: 'boolean',
 				default: true,
 				description: 'Whether to add the streamed log lines to the output as "logs" (Stream Logs mode)',
@@ -201,13 +224,22 @@ export const runWorkflowProperties: INodeProperties[] = [
 					'Fail cleanly when one run returns more than this, before the n8n server runs out of memory',
 			},
 			{
+				displayName: 'Max Poll Interval (Seconds)',
+				name: 'maxPollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 30,
+				description:
+					'Hosted API: the wait between two status checks grows from Poll Interval up to this, so long runs cost few requests',
+			},
+			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 8,
 				description:
-					'Retries for cold starts (502/503/504), rate limits (429) and refused connections. Other errors are never retried, because the generation may already have run.',
+					'Retries for cold starts (502/503/504), rate limits (429) and refused connections. Other errors are never retried, because the generation may already have run. Hosted API: also every server error while checking status or downloading (repeating those changes nothing).',
 			},
 			{
 				displayName: 'Max Total Retry Wait (Seconds)',
@@ -227,8 +259,18 @@ export const runWorkflowProperties: INodeProperties[] = [
 					'Name of the binary property for the files (with All Files on One Item: name_0, name_1, …)',
 			},
 			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 2,
+				description:
+					'Hosted API: how long to wait before the first status check of a run; later waits grow by half each time, up to Max Poll Interval',
+			},
+			{
 				displayName: 'Randomize Seed',
 				name: 'randomizeSeed',
+				displayOptions: onlyForRun,
 				type: 'options',
 				options: [
 					{
@@ -254,6 +296,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			{
 				displayName: 'Retry Interrupted Streams',
 				name: 'retryInterruptedStreams',
+				displayOptions: onlyForRun,
 				type: 'boolean',
 				default: false,
 				description:
@@ -266,7 +309,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 40,
 				description:
-					'How long one run may take in total, cold start included. ViewComfy runs can take many minutes.',
+					'How long one run may take in total, cold start included. ViewComfy runs can take many minutes. Hosted API: how long to wait for the runs to finish; downloading their files may take as long again.',
 			},
 		],
 	},

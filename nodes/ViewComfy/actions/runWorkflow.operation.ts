@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { SeedMode } from '../helpers/interfaces';
+import type { InferRequest, SeedMode } from '../helpers/interfaces';
 import { mapInOrder } from '../helpers/mapInOrder';
 import { buildParams } from '../helpers/params';
 import { assertRunSucceeded } from '../helpers/runStatus';
+import { UserInputError } from '../helpers/userInputError';
 import { infer, type InferConnection } from '../transport/infer';
-import { readConnection } from './connection';
+import { readApiConnection, type ApiConnection } from './connection';
 import { errorItemJson, toNodeError } from './nodeErrors';
+import { runHostedItem } from './runWorkflowHosted';
 import {
 	readAdditionalParameters,
 	readFieldValues,
@@ -18,7 +20,7 @@ import { buildOutputItems, type OutputMode } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
 
-interface RunOptions {
+export interface RunOptions {
 	concurrency?: number;
 	includePrompt?: boolean;
 	includeLogs?: boolean;
@@ -29,19 +31,28 @@ interface RunOptions {
 	randomizeSeed?: SeedMode;
 	retryInterruptedStreams?: boolean;
 	timeoutMinutes?: number;
+	pollIntervalSeconds?: number;
+	maxPollIntervalSeconds?: number;
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const node = this.getNode();
-	const connection = await readConnection(this);
+	const api = await readApiConnection(this);
+	const secret = api.api === 'direct' ? api.connection.clientSecret : api.client.secret;
 	const continueOnFail = this.continueOnFail();
 	const { concurrency = 1 } = this.getNodeParameter('options', 0, {}) as RunOptions;
+	if (api.api === 'hosted' && this.getNodeParameter('resultMode', 0, 'wait') === 'stream') {
+		this.logger.warn(
+			'[ViewComfy] Stream Logs is not available with the hosted API (it sends logs over Socket.IO only): running as Wait for Result',
+			{ node: node.name },
+		);
+	}
 
 	const settled = await mapInOrder(
 		items.length,
 		concurrency,
-		async (itemIndex) => await runItem(this, itemIndex, connection),
+		async (itemIndex) => await runItem(this, itemIndex, api),
 		{ stopOnError: !continueOnFail },
 	);
 
@@ -55,7 +66,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const nodeError = toNodeError(node, outcome.error, {
 			itemIndex,
 			itemCount: items.length,
-			secret: connection.clientSecret,
+			secret,
 		});
 		if (!continueOnFail) throw nodeError;
 		returnData.push({
@@ -69,7 +80,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 async function runItem(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	connection: InferConnection,
+	api: ApiConnection,
 ): Promise<INodeExecutionData[]> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RunOptions;
@@ -86,20 +97,36 @@ async function runItem(
 		seedMode: options.randomizeSeed ?? 'whenEmpty',
 	});
 
-	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
 	const sendOverride =
 		workflow !== undefined &&
 		(ctx.getNodeParameter('sendWorkflowOverride', itemIndex, false) as boolean);
+	const request = { params, workflowApi: sendOverride ? JSON.stringify(workflow) : undefined, files };
+	if (api.api === 'hosted') {
+		return await runHostedItem(ctx, itemIndex, api.client, request, options, { params, randomizedSeeds });
+	}
+	if (!ctx.getNodeParameter('waitForCompletion', itemIndex, true)) {
+		throw new UserInputError('Wait for Completion can only be turned off with the ViewComfy hosted API', {
+			field: 'Wait for Completion',
+			hint: 'A direct deployment answers only when the run is done. Turn Wait for Completion on, or set API to "ViewComfy Hosted API" in the credential.',
+		});
+	}
+	return await runDirectItem(ctx, itemIndex, api.connection, request, options, { params, randomizedSeeds });
+}
+
+async function runDirectItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	connection: InferConnection,
+	request: Omit<InferRequest, 'logs'>,
+	options: RunOptions,
+	extraJson: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
 	const nodeName = ctx.getNode().name;
 
 	const result = await infer(
 		connection,
-		{
-			params,
-			logs: stream,
-			workflowApi: sendOverride ? JSON.stringify(workflow) : undefined,
-			files,
-		},
+		{ ...request, logs: stream },
 		{
 			timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
 			signal: ctx.getExecutionCancelSignal?.(),
@@ -120,7 +147,6 @@ async function runItem(
 	}
 	assertRunSucceeded(result.meta);
 
-	const extraJson: IDataObject = { params, randomizedSeeds };
 	if (stream && (options.includeLogs ?? true)) extraJson.logs = result.logs;
 	if (result.errorEvents.length) extraJson.errorEvents = result.errorEvents;
 	return await buildOutputItems(ctx, itemIndex, result, {

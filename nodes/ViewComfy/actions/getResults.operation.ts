@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { parsePromptIds } from '../helpers/hostedPromptIds';
+import type { Settled } from '../helpers/mapInOrder';
+import { fetchHostedRuns, type HostedRunResult } from '../transport/hostedRun';
+import { readHostedClient } from './connection';
+import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
+import { errorItemJson, toNodeError } from './nodeErrors';
+import { buildOutputItems, type OutputMode } from './writeOutputs';
+
+export { getResultsProperties as description } from './hosted.description';
+
+interface GetResultsOptions extends HostedOptionValues {
+	binaryPropertyName?: string;
+	includePrompt?: boolean;
+}
+
+/**
+ * Fetches hosted runs by prompt id. The ids of every input item go out together, in one status
+ * request per poll, so a batch of fire-and-forget runs is collected in one go. Each input item
+ * gets its runs' items in the order of its ids; finished runs come with their files.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const client = await readHostedClient(this, 'Get Results');
+	const options = this.getNodeParameter('options', 0, {}) as GetResultsOptions;
+	const wait = this.getNodeParameter('waitForCompletion', 0, true) as boolean;
+
+	const idsPerItem: Array<Settled<string[]>> = items.map((_, itemIndex) => {
+		try {
+			return { ok: true, value: parsePromptIds(this.getNodeParameter('promptIds', itemIndex)) };
+		} catch (error) {
+			return { ok: false, error };
+		}
+	});
+	const allIds = [...new Set(idsPerItem.flatMap((ids) => (ids.ok ? ids.value : [])))];
+	let runs = new Map<string, Settled<HostedRunResult>>();
+	let callError: unknown;
+	if (allIds.length) {
+		try {
+			runs = await fetchHostedRuns(client, allIds, { ...hostedCallOptions(this, options), wait });
+		} catch (error) {
+			callError = error;
+		}
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	const fail = (itemIndex: number, error: unknown) => {
+		const nodeError = toNodeError(node, error, { itemIndex, itemCount: items.length, secret: client.secret });
+		if (!continueOnFail) throw nodeError;
+		returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } });
+	};
+	for (const [itemIndex, ids] of idsPerItem.entries()) {
+		if (!ids.ok) {
+			fail(itemIndex, ids.error);
+			continue;
+		}
+		if (callError !== undefined) {
+			fail(itemIndex, callError);
+			continue;
+		}
+		for (const promptId of ids.value) {
+			const run = runs.get(promptId)!;
+			if (!run.ok) {
+				fail(itemIndex, run.error);
+				continue;
+			}
+			returnData.push(...(await runItems(this, itemIndex, run.value, options)));
+		}
+	}
+	return returnData;
+}
+
+async function runItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: HostedRunResult,
+	options: GetResultsOptions,
+): Promise<INodeExecutionData[]> {
+	const extraJson: IDataObject = {};
+	if (run.record.createdAt) extraJson.createdAt = run.record.createdAt;
+	if (run.errorText) extraJson.error_message = run.errorText;
+	// Two input items may ask for the same run: each gets its own list of the shared chunks.
+	const result = { ...run.result, outputs: run.result.outputs.map((output) => ({ ...output, chunks: [...output.chunks] })) };
+	return await buildOutputItems(ctx, itemIndex, result, {
+		outputMode: ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode,
+		binaryProperty: options.binaryPropertyName || 'data',
+		includePrompt: options.includePrompt ?? false,
+		extraJson,
+	});
+}

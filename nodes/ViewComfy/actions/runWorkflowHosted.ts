@@ -1,0 +1,38 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { HostedApiClient } from '../transport/hostedClient';
+import type { HostedSubmitRequest } from '../transport/hostedForm';
+import { runHosted, submitHostedRun } from '../transport/hostedRun';
+import { hostedCallOptions } from './hostedCallOptions';
+import type { RunOptions } from './runWorkflow.operation';
+import { buildOutputItems, type OutputMode } from './writeOutputs';
+
+/**
+ * Run Workflow on the hosted API. Waiting: submit, poll, download, and the same items as a
+ * direct run. Not waiting: one item with the prompt_id at once, for Get Results later.
+ */
+export async function runHostedItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	client: HostedApiClient,
+	request: HostedSubmitRequest,
+	options: RunOptions,
+	extraJson: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const callOptions = hostedCallOptions(ctx, options, itemIndex);
+	// Stream Logs has no hosted equivalent over HTTP: it waits (the execution logged a warning).
+	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	if (!wait) {
+		const submitted = await submitHostedRun(client, request, callOptions);
+		const json: IDataObject = { prompt_id: submitted.promptId, status: 'submitted', completed: false, ...extraJson };
+		if (submitted.message) json.message = submitted.message;
+		return [{ json, pairedItem: { item: itemIndex } }];
+	}
+	const { result } = await runHosted(client, request, callOptions);
+	return await buildOutputItems(ctx, itemIndex, result, {
+		outputMode: ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode,
+		binaryProperty: options.binaryPropertyName || 'data',
+		includePrompt: options.includePrompt ?? false,
+		extraJson,
+	});
+}

@@ -1,0 +1,27 @@
+/**
+ * The multipart body of a hosted submit: the direct protocol's fields without `logs`, plus the
+ * run's `prompt_id` (made by the client, so the run can be found or cancelled even when the answer
+ * is lost) and the deployment as `view_comfy_api_url`. undici's FormData, fresh per attempt.
+ */
+import { File } from 'node:buffer';
+import { FormData } from 'undici';
+import type { InferRequest } from '../helpers/interfaces';
+
+export type HostedSubmitRequest = Omit<InferRequest, 'logs'>;
+
+export function buildHostedSubmitForm(req: HostedSubmitRequest, promptId: string, deploymentUrl: string): FormData {
+	const form = new FormData();
+	form.append('prompt_id', promptId);
+	form.append('view_comfy_api_url', deploymentUrl);
+	form.append('params', JSON.stringify(req.params));
+	if (req.workflowApi !== undefined) form.append('workflow_api', req.workflowApi);
+	for (const file of req.files) {
+		form.append(file.key, new File([file.data], file.fileName, { type: file.mimeType }));
+	}
+	return form;
+}
+
+/** Python client's spelling; the TypeScript client's camelCase one is not sent. */
+export function buildCancelBody(promptId: string, deploymentUrl: string): string {
+	return JSON.stringify({ prompt_id: promptId, view_comfy_api_url: deploymentUrl });
+}

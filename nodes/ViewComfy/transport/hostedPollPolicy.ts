@@ -1,0 +1,33 @@
+/**
+ * How often the hosted API is asked about a run: a first interval that grows by a factor after
+ * each poll up to a ceiling, so short runs are seen soon and long ones cost few requests. Pure.
+ */
+
+export interface PollSettings {
+	/** Wait before the second poll (the first one goes at once). */
+	intervalMs: number;
+	/** Ceiling of the wait between polls. */
+	maxIntervalMs: number;
+	/** Factor the wait grows by after each poll; 1 keeps it constant. */
+	backoff: number;
+}
+
+export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 30;
+export const DEFAULT_POLL_BACKOFF = 1.5;
+
+/** The wait after poll number `pollsDone` (0 after the first poll). */
+export function pollDelayMs(pollsDone: number, settings: PollSettings): number {
+	const first = Math.max(0, settings.intervalMs);
+	const ceiling = Math.max(first, settings.maxIntervalMs);
+	const factor = Math.max(1, settings.backoff) ** Math.max(0, pollsDone);
+	return Math.round(Math.min(ceiling, first * factor));
+}
+
+/**
+ * Asking about a run changes nothing on ViewComfy, so every server-side failure is worth another
+ * poll; only answers about the request itself (401, 404, 422…) are final.
+ */
+export function isRetryableReadStatus(status: number): boolean {
+	return status === 408 || status === 429 || status >= 500;
+}
