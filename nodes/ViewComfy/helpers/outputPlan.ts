@@ -34,6 +34,8 @@ export function planOutputItems(files: OutputFileInfo[], mode: OutputMode, binar
 
 /** A type alias, not an interface, so that it fits n8n's IDataObject as it is. */
 export type OutputFileMetadata = {
+	/** Position among the run's outputs, in ViewComfy's order. */
+	index: number;
 	fileName: string;
 	mimeType: string;
 	fileSize: number;
@@ -42,7 +44,12 @@ export type OutputFileMetadata = {
 
 /** What the item JSON says about one output file (no bytes). */
 export function fileMetadata(file: OutputFileInfo): OutputFileMetadata {
-	const metadata: OutputFileMetadata = { fileName: file.fileName, mimeType: file.mimeType, fileSize: file.fileSize };
+	const metadata: OutputFileMetadata = {
+		index: file.index,
+		fileName: file.fileName,
+		mimeType: file.mimeType,
+		fileSize: file.fileSize,
+	};
 	const extension = fileExtension(file.fileName);
 	if (extension !== undefined) metadata.fileExtension = extension;
 	return metadata;

@@ -116,7 +116,9 @@ export class InferTimeoutError extends ViewComfyTransportError {
 /** The n8n execution was cancelled while the call was running. */
 export class InferAbortedError extends ViewComfyTransportError {
 	constructor() {
-		super('The ViewComfy call was cancelled because the n8n execution was stopped.');
+		// "canceled", spelt so: n8n-core records an execution as canceled, not failed, only when the
+		// node's error message contains that word.
+		super('The ViewComfy call was canceled because the n8n execution was stopped.');
 	}
 }
 

@@ -264,7 +264,7 @@ describe('infer: cancel and timeout', () => {
 		controller.abort();
 		const err = await call;
 		expect(err).toBeInstanceOf(InferAbortedError);
-		expect(err.message).toContain('cancelled');
+		expect(err.message).toContain('canceled');
 		await waitFor(() => srv.closedSockets() >= 1);
 	});
 

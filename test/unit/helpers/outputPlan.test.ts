@@ -41,12 +41,18 @@ describe('planOutputItems', () => {
 describe('fileMetadata', () => {
 	it('describes a file without its bytes, with the extension when there is one', () => {
 		expect(fileMetadata(files[1])).toEqual({
+			index: files[1].index,
 			fileName: 'fox-run.mp4',
 			mimeType: 'video/mp4',
 			fileSize: 99_000_000,
 			fileExtension: 'mp4',
 		});
-		expect(fileMetadata(files[2])).toEqual({ fileName: 'notes', mimeType: 'text/plain', fileSize: 0 });
+		expect(fileMetadata(files[2])).toEqual({
+			index: files[2].index,
+			fileName: 'notes',
+			mimeType: 'text/plain',
+			fileSize: 0,
+		});
 		expect(JSON.parse(JSON.stringify(fileMetadata(files[0])))).toEqual(fileMetadata(files[0]));
 	});
 });
