@@ -29,7 +29,7 @@ export function hostedCallOptions(
 		signal: ctx.getExecutionCancelSignal?.(),
 		maxRetries: options.maxRetries ?? 8,
 		maxRetryWaitMs: (options.maxRetryWaitSeconds ?? 600) * 1000,
-		maxOutputBytes: (options.maxOutputSizeMb ?? 2048) * 1024 * 1024,
+		maxOutputBytes: Math.floor((options.maxOutputSizeMb ?? 2048) * 1024 * 1024),
 		poll: {
 			intervalMs: (options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
 			maxIntervalMs: (options.maxPollIntervalSeconds ?? DEFAULT_MAX_POLL_INTERVAL_SECONDS) * 1000,

@@ -7,7 +7,7 @@ import { UserInputError, describeJsonType, quoted } from './userInputError';
 export const PROMPT_IDS_FIELD = 'Prompt IDs';
 
 /** What the hosted API's ids look like (UUIDs the client made), with room for other id schemes. */
-const PROMPT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const PROMPT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /** The ids in order, each once. */
 export function parsePromptIds(value: unknown, field = PROMPT_IDS_FIELD): string[] {
