@@ -86,12 +86,12 @@ export async function submitHostedRun(client: HostedApiClient, req: HostedSubmit
  * never arrived. A timeout does not cancel: the run may still finish and be fetched later.
  */
 export async function runHosted(client: HostedApiClient, req: HostedSubmitRequest, opts: HostedCallOptions): Promise<HostedRunResult> {
-	const promptId = randomUUID();
+	let promptId = randomUUID();
 	const deadline = new CallDeadline(opts.timeoutMs, opts.signal);
 	const latest = new Map<string, HostedRunRecord>();
 	let phase: 'submit' | 'wait' | 'done' = 'submit';
 	try {
-		await submit(client, promptId, req, deadline, opts);
+		promptId = (await submit(client, promptId, req, deadline, opts)).promptId;
 		phase = 'wait';
 		await pollUntilFinished(client, [promptId], { wait: true, missingIsPending: true }, latest, new Set(), deadline, opts);
 		phase = 'done';
@@ -187,7 +187,8 @@ async function submit(
 			opts,
 			client.secret,
 		);
-		return { promptId, message: answer.message };
+		// The API echoes our id; should it ever assign its own, that is the one it knows the run by.
+		return { promptId: answer.promptId || promptId, message: answer.message };
 	} catch (err) {
 		// A retry after a lost answer finds its own run already there: the first attempt got through.
 		if (attempts > 1 && err instanceof HostedHttpError && err.status === 409) return { promptId };
