@@ -86,7 +86,7 @@ export async function submitHostedRun(client: HostedApiClient, req: HostedSubmit
  * never arrived. A timeout does not cancel: the run may still finish and be fetched later.
  */
 export async function runHosted(client: HostedApiClient, req: HostedSubmitRequest, opts: HostedCallOptions): Promise<HostedRunResult> {
-	let promptId = randomUUID();
+	let promptId: string = randomUUID();
 	const deadline = new CallDeadline(opts.timeoutMs, opts.signal);
 	const latest = new Map<string, HostedRunRecord>();
 	let phase: 'submit' | 'wait' | 'done' = 'submit';

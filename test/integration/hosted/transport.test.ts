@@ -88,7 +88,7 @@ describe('on the wire', () => {
 	});
 
 	it('status: GET on the trailing-slash route with repeated prompt_ids, in batches of 50', async () => {
-		const api = await server((req, res) => json(res, 200, []));
+		const api = await server((_req, res) => json(res, 200, []));
 		const ids = Array.from({ length: STATUS_IDS_PER_REQUEST + 3 }, () => randomUUID());
 		expect(await client(api.origin).status(ids, new AbortController().signal)).toEqual([]);
 		expect(api.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
@@ -99,14 +99,14 @@ describe('on the wire', () => {
 	});
 
 	it('a Hosted API URL with a path keeps it; one with the route pasted in is cut back to the base', async () => {
-		const api = await server((req, res) => json(res, 200, []));
+		const api = await server((_req, res) => json(res, 200, []));
 		await client(`${api.origin}/proxy/viewcomfy/`).status(['a'], new AbortController().signal);
 		await client(`${api.origin}/api/workflow/infer/`).status(['b'], new AbortController().signal);
 		expect(api.requests.map((r) => r.path)).toEqual(['/proxy/viewcomfy/api/workflow/infer/?prompt_ids=a', '/api/workflow/infer/?prompt_ids=b']);
 	});
 
 	it('cancel: JSON {prompt_id, view_comfy_api_url} and the message from data.message', async () => {
-		const api = await server((req, res) => json(res, 200, { data: { message: 'Cancellation requested' } }));
+		const api = await server((_req, res) => json(res, 200, { data: { message: 'Cancellation requested' } }));
 		expect(await client(api.origin).cancel('run-1', new AbortController().signal)).toBe('Cancellation requested');
 		expect(api.requests[0]).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel' });
 		expect(api.requests[0].headers['content-type']).toBe('application/json');
@@ -116,7 +116,7 @@ describe('on the wire', () => {
 
 describe('redirects', () => {
 	it('the API redirecting to another origin: followed without the credentials', async () => {
-		const other = await server((req, res) => json(res, 200, []));
+		const other = await server((_req, res) => json(res, 200, []));
 		const api = await server((req, res) => {
 			res.writeHead(307, { location: other.url(req.url ?? '/') });
 			res.end();
@@ -129,7 +129,7 @@ describe('redirects', () => {
 
 	it('a download link redirecting, even to the API origin itself: never with credentials', async () => {
 		let api: LoopbackServer | undefined;
-		const storage = await server((req, res) => {
+		const storage = await server((_req, res) => {
 			res.writeHead(302, { location: api!.url('/storage/out.png') });
 			res.end();
 		});
@@ -137,7 +137,8 @@ describe('redirects', () => {
 			const url = new URL(req.url ?? '/', 'http://x');
 			if (url.pathname === '/storage/out.png') {
 				res.writeHead(200, { 'content-type': 'image/png' });
-				return res.end('from storage');
+				res.end('from storage');
+				return;
 			}
 			if (url.pathname === '/api/workflow/infer/') return json(res, 200, [finished('p1', storage.url('/signed'))]);
 			json(res, 404, {});
@@ -166,7 +167,7 @@ describe('downloads', () => {
 
 	it('retries a link whose body broke off, and a storage 503, then delivers the whole file', async () => {
 		const body = Buffer.alloc(64 * 1024, 7);
-		const files = await server((req, res, n) => {
+		const files = await server((_req, res, n) => {
 			if (n === 1) {
 				res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
 				res.write(body.subarray(0, 1000), () => res.destroy());
@@ -174,7 +175,8 @@ describe('downloads', () => {
 			}
 			if (n === 2) {
 				res.writeHead(503, { 'content-type': 'text/plain' });
-				return res.end('SlowDown');
+				res.end('SlowDown');
+				return;
 			}
 			res.writeHead(200, { 'content-type': 'application/octet-stream' });
 			res.end(body);
