@@ -21,7 +21,8 @@ export function pollDelayMs(pollsDone: number, settings: PollSettings): number {
 	const first = Math.max(0, settings.intervalMs);
 	const ceiling = Math.max(first, settings.maxIntervalMs);
 	const factor = Math.max(1, settings.backoff) ** Math.max(0, pollsDone);
-	return Math.round(Math.min(ceiling, first * factor));
+	// 0 × an overflowed factor would be NaN; no interval stays no interval.
+	return first === 0 ? 0 : Math.round(Math.min(ceiling, first * factor));
 }
 
 /**
