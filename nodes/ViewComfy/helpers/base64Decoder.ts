@@ -1,7 +1,7 @@
 /**
  * Decodes base64 that arrives in pieces split anywhere, so a video of hundreds of MB is never
- * held as one string. Each aligned run of a piece is decoded with one native
- * `Buffer.from(…, 'base64')` call; only the 0–3 characters past the last full quad wait for the next piece.
+ * held as one string. Each aligned run of a piece is decoded with one native base64 write; only
+ * the 0–3 characters past the last full quad wait for the next piece.
  *
  * The text may come straight out of a JSON string, so JSON escapes are understood:
  * `\/` is `/`, `\n` `\r` `\t` are line breaks some encoders insert, `\uXXXX` is its character.
@@ -10,6 +10,10 @@
  * the common case is checked for free: Node's decoder skips characters outside the alphabet,
  * so a run decodes to exactly 3/4 of its length only if every character was valid base64.
  * Pieces that fail that check take the careful path.
+ *
+ * Bytes are decoded straight into large blocks (`buffer.write(…, 'base64')`) and handed out as
+ * views of them: a video becomes a few dozen multi-MB views instead of thousands of small
+ * buffers, which keeps allocations, garbage collection and n8n's later writes cheap.
  */
 
 /** An escape cut by the end of a piece: a lone backslash or `\u` with fewer than four hex digits. */
@@ -25,6 +29,12 @@ const IGNORED = ['\\n', '\\r', '\\t', '\n', '\r', '\t', ' '];
 /** Node also decodes the base64url alphabet, which is not what ViewComfy sends. */
 const MINUS = 0x2d;
 const UNDERSCORE = 0x5f;
+/**
+ * Blocks start small (most outputs are images of a few hundred kB) and double up to a cap, so
+ * the unused tail of the last block stays below both the output's size and the cap.
+ */
+const FIRST_BLOCK_BYTES = 64 * 1024;
+const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
 
 export class Base64ChunkDecoder {
 	/** 0–3 characters past the last full quad. */
@@ -35,6 +45,10 @@ export class Base64ChunkDecoder {
 	private padded = false;
 	/** Characters consumed so far, to say where an invalid one was. */
 	private offset = 0;
+	/** The block being filled; bytes before `blockUsed` were handed out and are never rewritten. */
+	private block = Buffer.alloc(0);
+	private blockUsed = 0;
+	private nextBlockBytes = FIRST_BLOCK_BYTES;
 
 	constructor(private readonly onBytes: (bytes: Buffer) => void) {}
 
@@ -58,7 +72,7 @@ export class Base64ChunkDecoder {
 		if (data.length === 1) {
 			throw new Error('Invalid base64 in output data: it is truncated (one character left over after the last full group)');
 		}
-		if (data) this.emit(Buffer.from(data, 'base64'));
+		if (data) this.emit(this.decodeInto(data, Math.floor((data.length * 3) / 4)));
 		this.carry = '';
 	}
 
@@ -72,10 +86,11 @@ export class Base64ChunkDecoder {
 		const run = this.carry + (fromText === text.length ? text : text.slice(0, fromText));
 		const tail = text.slice(fromText);
 		if (!PLAIN_TAIL.test(tail)) return false;
-		const bytes = Buffer.from(run, 'base64');
-		if (bytes.length !== (aligned / 4) * 3) return false;
+		const expected = (aligned / 4) * 3;
+		const written = this.decodeInto(run, expected);
+		if (written !== expected) return false;
 		this.carry = tail;
-		this.emit(bytes);
+		this.emit(written);
 		return true;
 	}
 
@@ -91,9 +106,22 @@ export class Base64ChunkDecoder {
 		const run = this.carry + text.slice(0, fromText);
 		this.carry = text.slice(fromText);
 		const padding = run.length - run.replace(/=+$/, '').length;
-		const bytes = Buffer.from(run, 'base64');
-		if (padding > 2 || bytes.length !== (aligned / 4) * 3 - padding) throw invalidRun(run, startOffset);
-		this.emit(bytes);
+		const written = this.decodeInto(run, (aligned / 4) * 3);
+		if (padding > 2 || written !== (aligned / 4) * 3 - padding) throw invalidRun(run, startOffset);
+		this.emit(written);
+	}
+
+	/**
+	 * Decodes `run` into the free part of the current block (a new block if fewer than `maxBytes`
+	 * are free) and returns how many bytes it wrote. Nothing is handed out until `emit`.
+	 */
+	private decodeInto(run: string, maxBytes: number): number {
+		if (this.block.length - this.blockUsed < maxBytes) {
+			this.block = Buffer.allocUnsafe(Math.max(maxBytes, this.nextBlockBytes));
+			this.blockUsed = 0;
+			this.nextBlockBytes = Math.min(this.nextBlockBytes * 2, MAX_BLOCK_BYTES);
+		}
+		return this.block.write(run, this.blockUsed, maxBytes, 'base64');
 	}
 
 	/** The careful path: JSON escapes, line breaks, padding, and anything invalid. */
@@ -125,8 +153,12 @@ export class Base64ChunkDecoder {
 		return text;
 	}
 
-	private emit(bytes: Buffer): void {
-		if (bytes.length > 0) this.onBytes(bytes);
+	/** Hands out the `length` bytes just decoded as a view of the block. */
+	private emit(length: number): void {
+		if (length === 0) return;
+		const bytes = this.block.subarray(this.blockUsed, this.blockUsed + length);
+		this.blockUsed += length;
+		this.onBytes(bytes);
 	}
 }
 

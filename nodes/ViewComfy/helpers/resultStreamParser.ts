@@ -290,7 +290,7 @@ export class ResultStreamParser {
 		this.decoded[index] = output;
 		this.decodingIndex = index;
 		this.decoder = new Base64ChunkDecoder((bytes) => {
-			output.chunks.push(bytes);
+			appendView(output.chunks, bytes);
 			output.byteLength += bytes.length;
 			this.outputBytes += bytes.length;
 			this.checkSize();
@@ -334,6 +334,19 @@ export class ResultStreamParser {
 
 	private formatError(reason: string): ResultFormatError {
 		return new ResultFormatError(reason, excerpt(this.head.toString('utf8'), EXCERPT_CHARS));
+	}
+}
+
+/**
+ * The decoder hands out consecutive views of the same block; they are joined into one view, so
+ * an output is as many chunks as blocks, not one per network piece.
+ */
+function appendView(chunks: Buffer[], bytes: Buffer): void {
+	const last = chunks[chunks.length - 1];
+	if (last !== undefined && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+		chunks[chunks.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
+	} else {
+		chunks.push(bytes);
 	}
 }
 
