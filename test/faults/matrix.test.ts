@@ -1,0 +1,38 @@
+/**
+ * The fault matrix: every fault the emulator can inject, run against the ViewComfy node inside
+ * n8n-core's WorkflowExecute, in both result modes where it applies. After a complete run the
+ * observations become docs/reliability.md.
+ */
+import { closeSharedDispatcher } from '../../nodes/ViewComfy/transport/agent';
+import { shutdownHarness } from '../harness';
+import { registerBatchCases } from './cases/batches';
+import { registerDeadlineCases } from './cases/deadlines';
+import { registerFileCases } from './cases/files';
+import { registerInterruptionCases } from './cases/interruptions';
+import { registerRedirectCases } from './cases/redirects';
+import { registerResultCases } from './cases/results';
+import { registerRetryCases } from './cases/retries';
+import { registerSecretScanControl } from './cases/secretScanControl';
+import { closeEmulators } from './support/emulators';
+import { completeMatrix } from './support/faultCase';
+import { writeReliabilityDoc } from './support/reliabilityDoc';
+
+const started = performance.now();
+
+afterAll(async () => {
+	await closeEmulators();
+	await closeSharedDispatcher();
+	shutdownHarness();
+	const rows = completeMatrix();
+	// A partial run (`-t`, a crash) must not replace the record of a full one.
+	if (rows) writeReliabilityDoc(rows, (performance.now() - started) / 1000);
+});
+
+registerSecretScanControl();
+registerRetryCases();
+registerInterruptionCases();
+registerResultCases();
+registerRedirectCases();
+registerDeadlineCases();
+registerFileCases();
+registerBatchCases();
