@@ -9,6 +9,14 @@ import { HostedError, HostedHttpError } from '../transport/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
 
+/** What a user reads about one failure: what went wrong, and how to fix it. */
+interface Explanation {
+	message: string;
+	description?: string;
+	/** Set for failures that are an HTTP answer, so n8n shows them as API errors. */
+	http?: { status: number; body: string };
+}
+
 /**
  * Every failure of an item, as the n8n error a user reads: what went wrong, naming the field,
  * and in the description how to fix it. Never a stack trace, never the client secret.
@@ -18,64 +26,58 @@ export function toNodeError(
 	error: unknown,
 	context: { itemIndex: number; itemCount?: number; secret?: string },
 ): NodeError {
-	const { itemIndex } = context;
-	const scrub = (text: string) => scrubSecret(text, context.secret);
-	const where = (context.itemCount ?? 1) > 1 ? ` [item ${itemIndex}]` : '';
-
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 
+	const { itemIndex } = context;
+	const scrub = (text: string) => scrubSecret(text, context.secret);
+	const explained = explain(error);
+	const message = scrub(explained.message) + ((context.itemCount ?? 1) > 1 ? ` [item ${itemIndex}]` : '');
+	const description = explained.description && scrub(explained.description);
+
+	const nodeError = explained.http
+		? new NodeApiError(
+				node,
+				{ status: explained.http.status, body: scrub(explained.http.body) } as JsonObject,
+				{ message, description, httpCode: String(explained.http.status), itemIndex },
+			)
+		: new NodeOperationError(node, message, { description, itemIndex });
+	// n8n swaps a message that mentions a network code (ECONNREFUSED, ECONNRESET, …) for a generic
+	// sentence; ours already says what failed and what to check, so it is put back.
+	nodeError.message = message;
+	return nodeError;
+}
+
+function explain(error: unknown): Explanation {
 	if (error instanceof InferHttpError) {
 		const { message, description } = describeHttpFailure(error.status, error.body);
-		return new NodeApiError(node, { status: error.status, body: scrub(error.body ?? '') } as JsonObject, {
-			message: scrub(message) + where,
-			description: scrub(description),
-			httpCode: String(error.status),
-			itemIndex,
-		});
+		const tries = error.attempts > 1 ? ` (after ${error.attempts} attempts)` : '';
+		return {
+			message: message.replace(/[.\s]+$/, '') + tries,
+			description,
+			http: { status: error.status, body: error.body ?? '' },
+		};
 	}
-
 	if (error instanceof HostedHttpError) {
-		return new NodeApiError(node, { status: error.status, body: scrub(error.body) } as JsonObject, {
-			message: scrub(error.message) + where,
-			description: error.hint ? scrub(error.hint) : undefined,
-			httpCode: String(error.status),
-			itemIndex,
-		});
+		return { message: error.message, description: error.hint, http: { status: error.status, body: error.body } };
 	}
-
-	if (error instanceof HostedError) {
-		return new NodeOperationError(node, scrub(error.message) + where, {
-			description: error.hint ? scrub(error.hint) : undefined,
-			itemIndex,
-		});
+	if (error instanceof HostedError || error instanceof UserInputError) {
+		return { message: error.message, description: error.hint };
 	}
-
-	if (error instanceof UserInputError) {
-		return new NodeOperationError(node, scrub(error.message) + where, {
-			description: error.hint ? scrub(error.hint) : undefined,
-			itemIndex,
-		});
-	}
-
 	if (error instanceof RunFailedError) {
-		return new NodeOperationError(node, error.message + where, {
+		return {
+			message: error.message,
 			description: `ViewComfy answered, but the run did not complete${
 				error.promptId ? ` (prompt_id ${error.promptId})` : ''
 			}. Check the run in the ViewComfy dashboard logs; a missing model or a bad input value is the usual cause.`,
-			itemIndex,
-		});
+		};
 	}
-
-	const message = error instanceof Error ? error.message : String(error);
-	const logs = (error as { logs?: unknown })?.logs;
-	const description = Array.isArray(logs) && logs.length
-		? `Last log lines:\n${logs.slice(-10).join('\n')}`
-		: undefined;
-	return new NodeOperationError(node, scrub(message) + where, {
-		description: description && scrub(description),
-		itemIndex,
-	});
+	// Transport errors end their text with the last log lines; they belong in the description.
+	const text = error instanceof Error ? error.message : String(error);
+	const [head, ...tail] = text.split(LOG_TAIL_MARKER);
+	return { message: head.trim(), description: tail.length ? `${LOG_TAIL_MARKER.trim()}${tail.join('')}` : undefined };
 }
+
+const LOG_TAIL_MARKER = '\nLast log lines:';
 
 /** The JSON of an error item under Continue On Fail: the message and what helps to act on it. */
 export function errorItemJson(nodeError: NodeError, cause: unknown): IDataObject {

@@ -64,6 +64,8 @@ export class InferHttpError extends ViewComfyTransportError {
 		readonly body: string,
 		message: string,
 		readonly retryAfterMs?: number,
+		/** How many requests were made in all, retries included. */
+		readonly attempts = 1,
 	) {
 		super(message);
 	}

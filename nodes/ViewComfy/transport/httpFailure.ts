@@ -22,5 +22,6 @@ export function httpFailure(
 		excerpt(body, KEPT_BODY_CHARS),
 		`${message.replace(/[.\s]+$/, '')}${tries}. ${description}`,
 		retryAfterMs,
+		attempts,
 	);
 }

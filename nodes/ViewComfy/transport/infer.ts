@@ -14,6 +14,7 @@ import {
 	InferNetworkError,
 	InferRedirectError,
 	InterruptedResponseError,
+	StreamEndedError,
 	ViewComfyTransportError,
 	describeNetworkCode,
 	redactSecret,
@@ -176,6 +177,9 @@ function classifyFailure(err: unknown, retryInterruptedStreams: boolean): Retrya
 	if (err instanceof InferHttpError) return { retryable: isRetryableStatus(err.status), retryAfterMs: err.retryAfterMs };
 	if (err instanceof InferNetworkError) return { retryable: isRetryableConnectionCode(err.code) };
 	if (err instanceof InterruptedResponseError) return { retryable: retryInterruptedStreams };
+	// A stream cut before its result is an interruption too; one that carried an `error` event
+	// is ViewComfy reporting a failed run, which another try would only repeat.
+	if (err instanceof StreamEndedError) return { retryable: retryInterruptedStreams && err.errorEvents.length === 0 };
 	return { retryable: false };
 }
 
@@ -183,6 +187,7 @@ function retryReason(err: unknown): string {
 	if (err instanceof InferHttpError) return `HTTP ${err.status}`;
 	if (err instanceof InferNetworkError) return describeNetworkCode(err.code);
 	if (err instanceof InterruptedResponseError) return 'the answer was interrupted';
+	if (err instanceof StreamEndedError) return 'the stream ended before the result';
 	return 'failure';
 }
 
