@@ -53,7 +53,7 @@ export class ViewComfyApi implements ICredentialType {
 			name: 'hostedApiUrl',
 			type: 'string',
 			default: 'https://api.viewcomfy.com',
-			required: true,
+			// Not `required`: n8n's public API would then demand it for direct credentials too.
 			description:
 				'Base URL of the ViewComfy hosted API. Keep the default unless ViewComfy gave you another one.',
 			displayOptions: { show: { apiType: ['hosted'] } },

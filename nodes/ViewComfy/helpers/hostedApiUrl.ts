@@ -21,7 +21,8 @@ export interface HostedRoutes {
 
 /** The credential's Hosted API URL as a base URL, or a clear error naming the field. */
 export function parseHostedApiUrl(value: unknown): URL {
-	const text = typeof value === 'string' ? value.trim() : '';
+	// A credential saved without the field (e.g. through n8n's public API) means the default.
+	const text = value === undefined || value === null ? DEFAULT_HOSTED_API_URL : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw new UserInputError('The Hosted API URL of the ViewComfy credential is empty', { field: FIELD, hint: HINT });
 	let url: URL;
 	try {

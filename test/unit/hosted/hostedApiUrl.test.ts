@@ -44,8 +44,13 @@ describe('parseHostedApiUrl + hostedRoutes', () => {
 		expect((error as UserInputError).hint).toBeTruthy();
 	});
 
-	it('refuses a value that is not text', () => {
-		expect(() => parseHostedApiUrl(undefined)).toThrow(/Hosted API URL of the ViewComfy credential is empty/);
+	it('refuses a value that is not text, and an emptied field', () => {
 		expect(() => parseHostedApiUrl(42)).toThrow(UserInputError);
+		expect(() => parseHostedApiUrl('  ')).toThrow(/Hosted API URL of the ViewComfy credential is empty/);
+	});
+
+	it('takes the default when the credential was saved without the field', () => {
+		expect(parseHostedApiUrl(undefined).origin).toBe('https://api.viewcomfy.com');
+		expect(parseHostedApiUrl(null).origin).toBe('https://api.viewcomfy.com');
 	});
 });
