@@ -22,7 +22,7 @@ export interface EmulatorBehaviour {
 	coldStartDelayMs: number;
 	/** Answer this many requests with 429. */
 	rateLimit429: FaultTimes;
-	/** `Retry-After` sent with 429 (and with the cold-start status); null sends none. */
+	/** `Retry-After` sent with 429; null sends none. Cold-start answers carry none, like a booting GPU host. */
 	retryAfterSeconds: number | null;
 	/** Answer this many requests with 500 and a `{errorMsg, errorDetails, errorType}` body. */
 	error500: FaultTimes;
