@@ -14,9 +14,10 @@ const promptIds = (description: string): INodeProperties => ({
 	displayName: 'Prompt IDs',
 	name: 'promptIds',
 	type: 'string',
-	default: '',
+	// Where Run Workflow (not waiting) puts it, so the two chain without setup.
+	default: '={{ $json.prompt_id }}',
 	required: true,
-	placeholder: '={{ $json.prompt_id }}',
+	placeholder: 'e.g. 4f0a6c1e-8d3b-4f4e-9a51-2b7c0d9e6f12',
 	description,
 });
 

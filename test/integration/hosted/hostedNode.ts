@@ -99,9 +99,9 @@ export function runWorkflowParameters(extra: INodeParameters = {}, options: IDat
 }
 
 export function getResultsParameters(extra: INodeParameters = {}, options: IDataObject = {}): INodeParameters {
+	// Prompt IDs left at its default, {{ $json.prompt_id }}, unless `extra` sets it.
 	return {
 		operation: 'getResults',
-		promptIds: '={{ $json.prompt_id }}',
 		...extra,
 		options: { ...FAST_HOSTED_OPTIONS, ...options } as INodeParameters,
 	};

@@ -1,0 +1,131 @@
+/**
+ * The hosted API in a real n8n: one workflow submits a run without waiting (its output is the
+ * prompt_id), a second workflow fetches the result with Get Results. The emulator stands in for
+ * api.viewcomfy.com and its storage; its record shows the credentials never reached a download link.
+ */
+import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
+import type { RecordedRequest } from '../emulator/server';
+import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
+import { closeScenario, expectSecretNowhere, openScenario, pngSize, runToCompletion, sha256, type Scenario } from './helpers/scenario';
+import { E2E_CLIENT_ID, E2E_SECRET, fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
+import { chainWorkflow, codeNode, manualTrigger } from './helpers/workflow-builder';
+
+const PROMPT = 'a paper boat on a stormy sea, ink drawing';
+const DEPLOYMENT_URL = 'https://team--viewcomfy-deployment.modal.run/';
+const RUN_MS = 25_000;
+const HOSTED_CREDENTIAL = { id: 'ViewComfyHostedC', name: 'ViewComfy hosted API (local emulator)' };
+
+describe('e2e: hosted API, submit now, fetch the result in another workflow', () => {
+	let scenario: Scenario;
+	let submitted: Item[];
+	let fetched: Item[];
+	let sentByN8n: RecordedRequest[];
+
+	beforeAll(async () => {
+		// Longer than importing and starting the second workflow takes (about 10 s), so Get Results
+		// finds the run still going and waits for it inside n8n.
+		scenario = await openScenario({ workflow: 'txt2img', behaviour: { hostedRunMs: RUN_MS } });
+		await scenario.instance.importCredentials([
+			{
+				...HOSTED_CREDENTIAL,
+				type: 'viewComfyApi',
+				data: {
+					apiType: 'hosted',
+					hostedApiUrl: scenario.emulator.origin,
+					endpointUrl: DEPLOYMENT_URL,
+					clientId: E2E_CLIENT_ID,
+					clientSecret: E2E_SECRET,
+				},
+			},
+		]);
+		const credentials = { credentials: { viewComfyApi: HOSTED_CREDENTIAL } };
+
+		const submit = await runToCompletion(
+			scenario,
+			chainWorkflow('e2e: hosted submit', [
+				manualTrigger(),
+				codeNode('Prompt', `return [{ json: { prompt: ${JSON.stringify(PROMPT)} } }];`),
+				viewComfyNode(
+					{
+						workflowJson: fixtureWorkflowText('txt2img'),
+						parameters: mappedParameters({ '6-inputs-text': '={{ $json.prompt }}' }),
+						waitForCompletion: false,
+					},
+					credentials,
+				),
+			]),
+		);
+		submitted = nodeOutput(submit, 'ViewComfy');
+
+		const promptId = String(submitted[0]?.json.prompt_id);
+		const results = await runToCompletion(
+			scenario,
+			chainWorkflow('e2e: hosted get results', [
+				manualTrigger(),
+				codeNode('Stored Run', `return [{ json: { prompt_id: ${JSON.stringify(promptId)} } }];`),
+				{
+					...viewComfyNode({}, credentials),
+					parameters: { operation: 'getResults', promptIds: '={{ $json.prompt_id }}', options: { pollIntervalSeconds: 0.2 } },
+				},
+			]),
+		);
+		fetched = nodeOutput(results, 'ViewComfy');
+		// What n8n sent, before the tests' own requests join the record.
+		sentByN8n = [...scenario.emulator.requests];
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(() => closeScenario(scenario), SCENARIO_TIMEOUT_MS);
+
+	it('the first workflow outputs the prompt_id at once, with no file', () => {
+		expect(submitted).toHaveLength(1);
+		expect(submitted[0].json).toMatchObject({
+			prompt_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+			status: 'submitted',
+			completed: false,
+			params: { '6-inputs-text': PROMPT },
+		});
+		expect(submitted[0].binary).toBeUndefined();
+		const [submit] = sentByN8n.filter((r) => r.kind === 'hosted-submit');
+		expect(submit.hosted).toEqual({ promptId: submitted[0].json.prompt_id, viewComfyApiUrl: DEPLOYMENT_URL });
+		expect(submit.form?.params).toEqual({ '6-inputs-text': PROMPT });
+	});
+
+	it('the second workflow gets the finished run with its 512×512 PNG as binary data', async () => {
+		expect(fetched).toHaveLength(1);
+		const binary = fetched[0].binary?.data;
+		expect(binary?.mimeType).toBe('image/png');
+		expect(binary?.fileName).toMatch(/^ComfyUI_\d{5}_\.png$/);
+		const bytes = readBinary(scenario.instance.userFolder, binary!);
+		expect(pngSize(bytes)).toEqual({ width: 512, height: 512 });
+		expect(fetched[0].json).toMatchObject({
+			prompt_id: submitted[0].json.prompt_id,
+			status: 'success',
+			completed: true,
+			file: { fileName: binary!.fileName, mimeType: 'image/png', fileSize: bytes.length },
+		});
+
+		// The same bytes the emulator serves for that run.
+		const status = await fetch(`${scenario.emulator.origin}/api/workflow/infer/?prompt_ids=${submitted[0].json.prompt_id}`, {
+			headers: { client_id: E2E_CLIENT_ID, client_secret: E2E_SECRET },
+		});
+		const [record] = (await status.json()) as Array<{ outputs: Array<{ filepath: string }> }>;
+		const served = Buffer.from(await (await fetch(record.outputs[0].filepath)).arrayBuffer());
+		expect(sha256(bytes)).toBe(sha256(served));
+	});
+
+	it('polled with the credentials until the run finished, downloaded without them', () => {
+		const polls = sentByN8n.filter((r) => r.kind === 'hosted-status');
+		// The first poll saw the run going; more followed until it was done.
+		expect(polls.length).toBeGreaterThanOrEqual(2);
+		for (const poll of polls) expect(poll.headers.client_id).toBe(E2E_CLIENT_ID);
+		const downloads = sentByN8n.filter((r) => r.kind === 'download');
+		expect(downloads.length).toBeGreaterThanOrEqual(1);
+		for (const download of downloads) {
+			expect(download.headers).not.toHaveProperty('client_id');
+			expect(download.headers).not.toHaveProperty('client_secret');
+			expect(download.status).toBe(200);
+		}
+	});
+
+	it('leaves the client secret nowhere in n8n’s records, files or logs', () => expectSecretNowhere(scenario), SCENARIO_TIMEOUT_MS);
+});
