@@ -37,10 +37,7 @@ export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<v
 		call = readInferCall(form);
 		prompt = applyOverrides(call.workflowOverride ?? ctx.workflow, call.params, form.files);
 	} catch (error) {
-		if (error instanceof ValidationFailure) return ex.json(422, { detail: error.issues });
-		if (error instanceof ParameterError) {
-			return ex.json(422, { detail: [issue('params', 'value_error', error.message, null, error.key)] });
-		}
+		if (answeredAs422(ex, error)) return;
 		throw error;
 	}
 	if (ctx.state.take('error500')) {
@@ -91,6 +88,14 @@ export function answeredGatewayFault(ctx: EmulatorContext, ex: Exchange): boolea
 		return true;
 	}
 	return false;
+}
+
+/** A form FastAPI refuses (a field, or a parameter the workflow cannot take) as its 422; true if it was one. */
+export function answeredAs422(ex: Exchange, error: unknown): boolean {
+	if (error instanceof ValidationFailure) ex.json(422, { detail: error.issues });
+	else if (error instanceof ParameterError) ex.json(422, { detail: [issue('params', 'value_error', error.message, null, error.key)] });
+	else return false;
+	return true;
 }
 
 /** The 401 text, or null when both headers match. Never echoes what was sent. */

@@ -8,9 +8,9 @@ import { BodyWriter } from '../body';
 import { fastApiDetail, issue, ValidationFailure, viewComfyError, type ValidationIssue } from '../errors';
 import { Exchange } from '../exchange';
 import { fieldValue, readInferCall } from '../form-fields';
-import { answeredGatewayFault, credentialProblem, readRecordedForm } from '../infer';
+import { answeredAs422, answeredGatewayFault, credentialProblem, readRecordedForm } from '../infer';
 import { generateOutputs } from '../outputs';
-import { applyOverrides, ParameterError } from '../workflow';
+import { applyOverrides } from '../workflow';
 import { FILES_PREFIX } from './links';
 import { runRecord, type HostedOutcome } from './runs';
 
@@ -53,10 +53,7 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 		if (issues.length || !call) throw new ValidationFailure(issues);
 		prompt = applyOverrides(call.workflowOverride ?? ctx.workflow, call.params, form.files);
 	} catch (error) {
-		if (error instanceof ValidationFailure) return ex.json(422, { detail: error.issues });
-		if (error instanceof ParameterError) {
-			return ex.json(422, { detail: [issue('params', 'value_error', error.message, null, error.key)] });
-		}
+		if (answeredAs422(ex, error)) return;
 		throw error;
 	}
 	if (ctx.hosted.runs.has(promptId!)) {
