@@ -86,15 +86,16 @@ export async function submitHostedRun(client: HostedApiClient, req: HostedSubmit
  * never arrived. A timeout does not cancel: the run may still finish and be fetched later.
  */
 export async function runHosted(client: HostedApiClient, req: HostedSubmitRequest, opts: HostedCallOptions): Promise<HostedRunResult> {
+	// Stopped before anything went out: there is no run to cancel.
+	if (opts.signal?.aborted) throw new InferAbortedError();
 	let promptId: string = randomUUID();
 	const deadline = new CallDeadline(opts.timeoutMs, opts.signal);
 	const latest = new Map<string, HostedRunRecord>();
-	let phase: 'submit' | 'wait' | 'done' = 'submit';
+	let phase: 'submit' | 'wait' = 'submit';
 	try {
 		promptId = (await submit(client, promptId, req, deadline, opts)).promptId;
 		phase = 'wait';
 		await pollUntilFinished(client, [promptId], { wait: true, missingIsPending: true }, latest, new Set(), deadline, opts);
-		phase = 'done';
 	} catch (err) {
 		const stopped = deadline.stopError;
 		if (stopped instanceof InferAbortedError) {
