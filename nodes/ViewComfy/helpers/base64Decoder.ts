@@ -60,8 +60,8 @@ export class Base64ChunkDecoder {
 			const bad = ascii.indexOf(MINUS) !== -1 ? '-' : '_';
 			throw invalidChar(bad, startOffset + ascii.indexOf(bad));
 		}
+		if (!this.cutEscape && !this.padded && this.tryFastPath(ascii)) return;
 		const text = ascii.toString('latin1');
-		if (!this.cutEscape && !this.padded && this.tryFastPath(text)) return;
 		this.decodeAligned(this.normalise(this.cutEscape + text, startOffset), startOffset);
 	}
 
@@ -76,21 +76,26 @@ export class Base64ChunkDecoder {
 		this.carry = '';
 	}
 
-	/** Decodes the aligned run if every character is plain base64; false leaves all state untouched. */
-	private tryFastPath(text: string): boolean {
-		const total = this.carry.length + text.length;
-		const aligned = total - (total % 4);
-		if (aligned === 0) return false;
-		const fromText = aligned - this.carry.length;
-		// Slicing the whole piece would copy it; only the unaligned case does that.
-		const run = this.carry + (fromText === text.length ? text : text.slice(0, fromText));
-		const tail = text.slice(fromText);
+	/**
+	 * Decodes the aligned part of a piece if every character is plain base64; false leaves all
+	 * state untouched. The quad the carry starts is completed and decoded on its own, so the
+	 * piece's text is cut from the bytes once, never joined to the carry (a copy of the piece).
+	 */
+	private tryFastPath(ascii: Buffer): boolean {
+		const fromPiece = this.carry.length ? 4 - this.carry.length : 0;
+		if (ascii.length < fromPiece) return false;
+		const bodyEnd = ascii.length - ((ascii.length - fromPiece) % 4);
+		const tail = ascii.toString('latin1', bodyEnd);
 		if (!PLAIN_TAIL.test(tail)) return false;
-		const expected = (aligned / 4) * 3;
-		const written = this.decodeInto(run, expected);
-		if (written !== expected) return false;
+		const headBytes = fromPiece ? 3 : 0;
+		const expected = headBytes + ((bodyEnd - fromPiece) / 4) * 3;
+		if (expected === 0) return false;
+		this.reserve(expected);
+		if (fromPiece && this.decodeAt(this.carry + ascii.toString('latin1', 0, fromPiece), 0, headBytes) !== headBytes) return false;
+		const bodyBytes = expected - headBytes;
+		if (bodyBytes && this.decodeAt(ascii.toString('latin1', fromPiece, bodyEnd), headBytes, bodyBytes) !== bodyBytes) return false;
 		this.carry = tail;
-		this.emit(written);
+		this.emit(expected);
 		return true;
 	}
 
@@ -111,17 +116,26 @@ export class Base64ChunkDecoder {
 		this.emit(written);
 	}
 
-	/**
-	 * Decodes `run` into the free part of the current block (a new block if fewer than `maxBytes`
-	 * are free) and returns how many bytes it wrote. Nothing is handed out until `emit`.
-	 */
+	/** Decodes `run` into the free part of the block and returns how many bytes it wrote. */
 	private decodeInto(run: string, maxBytes: number): number {
-		if (this.block.length - this.blockUsed < maxBytes) {
-			this.block = Buffer.allocUnsafe(Math.max(maxBytes, this.nextBlockBytes));
-			this.blockUsed = 0;
-			this.nextBlockBytes = Math.min(this.nextBlockBytes * 2, MAX_BLOCK_BYTES);
-		}
-		return this.block.write(run, this.blockUsed, maxBytes, 'base64');
+		this.reserve(maxBytes);
+		return this.decodeAt(run, 0, maxBytes);
+	}
+
+	/** Makes sure the block has `bytes` free; a new block when it has not. */
+	private reserve(bytes: number): void {
+		if (this.block.length - this.blockUsed >= bytes) return;
+		this.block = Buffer.allocUnsafe(Math.max(bytes, this.nextBlockBytes));
+		this.blockUsed = 0;
+		this.nextBlockBytes = Math.min(this.nextBlockBytes * 2, MAX_BLOCK_BYTES);
+	}
+
+	/**
+	 * Decodes `run` at `skip` bytes into the free part of the block (reserved before) and returns
+	 * how many bytes it wrote. Nothing is handed out until `emit`.
+	 */
+	private decodeAt(run: string, skip: number, maxBytes: number): number {
+		return this.block.write(run, this.blockUsed + skip, maxBytes, 'base64');
 	}
 
 	/** The careful path: JSON escapes, line breaks, padding, and anything invalid. */
