@@ -71,5 +71,18 @@ function takeBytes(output: DecodedOutput): Buffer | Readable {
 	output.chunks = [];
 	if (chunks.length === 1) return chunks[0];
 	if (chunks.length === 0) return Buffer.alloc(0);
-	return Readable.from(chunks, { objectMode: false });
+	return chunkStream(chunks);
+}
+
+/**
+ * One chunk per read, each let go once n8n has it. Not Readable.from(): it pushes the next chunk
+ * synchronously inside read(), and read() then returns both joined, a copy of every other chunk
+ * (and of much of the file when n8n's disk writes lag behind).
+ */
+function chunkStream(chunks: Buffer[]): Readable {
+	return new Readable({
+		read() {
+			setImmediate(() => this.push(chunks.shift() ?? null));
+		},
+	});
 }
