@@ -1,0 +1,178 @@
+/**
+ * Turns raw measurements into the rows of the tables and the ratios against the targets.
+ * Pure, so the console table and docs/performance.md are computed the same way.
+ *
+ * Wall time: median over the runs. Memory: the highest peak over the runs (the conservative one).
+ */
+import { idealBatchMs, MB, type LargeMeasurementKey } from './plan';
+import type { RawResults, SizeMeasurements } from './results';
+import type { BinaryMode, MeasurementResult, ResultMode } from './spec';
+import { max, median } from './stats';
+
+export type RowGroup = ResultMode | 'n8n';
+
+export interface LargeRow {
+	sizeMB: number;
+	group: RowGroup;
+	path: string;
+	runs: number;
+	/** Median wall time; null when the run was stopped at its cap. */
+	wallMs: number | null;
+	cappedAfterMs: number | null;
+	mbPerSec: number | null;
+	xFloor: number | null;
+	memMB: number | null;
+	xSize: number | null;
+}
+
+export interface BatchRow {
+	items: number;
+	concurrency: number;
+	latencyMs: number;
+	wallMs: number;
+	idealMs: number;
+	xIdeal: number;
+}
+
+export interface OverheadRow {
+	requests: number;
+	rounds: number;
+	rawMsPerRequest: number;
+	nodeMsPerRequest: number;
+	overheadMsPerRequest: number;
+}
+
+export interface TargetCheck {
+	target: string;
+	reached: string;
+	/** null: reported, not a pass/fail target. */
+	met: boolean | null;
+}
+
+export interface Summary {
+	largeRows: LargeRow[];
+	batchRows: BatchRow[];
+	overhead: OverheadRow;
+	targets: TargetCheck[];
+}
+
+const BINARY_MODE_LABEL: Record<BinaryMode, string> = {
+	default: 'n8n in-memory binary mode (default)',
+	filesystem: 'n8n filesystem binary mode',
+};
+
+const MODE_LABEL: Record<ResultMode, string> = { wait: 'Wait for result (JSON)', stream: 'Stream logs (SSE)' };
+
+export function summarize(raw: RawResults): Summary {
+	const largeRows = raw.large.flatMap(sizeRows);
+	const batchRows = raw.batch.map((batch) => {
+		const idealMs = idealBatchMs(batch.items, batch.concurrency, batch.latencyMs);
+		return { items: batch.items, concurrency: batch.concurrency, latencyMs: batch.latencyMs, wallMs: batch.result.wallMs, idealMs, xIdeal: batch.result.wallMs / idealMs };
+	});
+	const rawMsPerRequest = median(raw.overhead.result.rawPerRequestMs ?? []);
+	const nodeMsPerRequest = median(raw.overhead.result.nodePerRequestMs ?? []);
+	const overhead: OverheadRow = {
+		requests: raw.overhead.requests,
+		rounds: raw.overhead.rounds,
+		rawMsPerRequest,
+		nodeMsPerRequest,
+		overheadMsPerRequest: nodeMsPerRequest - rawMsPerRequest,
+	};
+	return { largeRows, batchRows, overhead, targets: targetChecks(largeRows, batchRows, overhead) };
+}
+
+function sizeRows(size: SizeMeasurements): LargeRow[] {
+	const runs = (key: LargeMeasurementKey) => size.measurements[key] ?? [];
+	const wall = (key: LargeMeasurementKey) => median(runs(key).map((run) => run.wallMs));
+	const rows: LargeRow[] = [];
+	for (const mode of ['wait', 'stream'] as const) {
+		const floorMs = wall(`transfer.${mode}`) + wall('decode');
+		const floorRuns = Math.min(runs(`transfer.${mode}`).length, runs('decode').length);
+		rows.push(row(size.sizeMB, mode, 'floor: loopback transfer + one Buffer.from(base64)', runs('decode'), floorMs, floorMs, floorRuns));
+		for (const binaryMode of ['default', 'filesystem'] as const) {
+			rows.push(row(size.sizeMB, mode, `node, ${BINARY_MODE_LABEL[binaryMode]}`, runs(`node.${mode}.${binaryMode}`), floorMs));
+		}
+		if (mode === 'wait') rows.push(row(size.sizeMB, mode, 'naive client: whole body → text → JSON.parse → decode', runs('naive'), floorMs));
+		if (mode === 'stream' && runs('officialSse').length) {
+			rows.push(row(size.sizeMB, mode, "official TS client's SSE loop: buffer += chunk; buffer.split('\\n')", runs('officialSse'), floorMs));
+		}
+	}
+	for (const binaryMode of ['default', 'filesystem'] as const) {
+		rows.push(row(size.sizeMB, 'n8n', `reference: n8n stores a ready Buffer, ${BINARY_MODE_LABEL[binaryMode]}`, runs(`n8nStore.${binaryMode}`), null));
+	}
+	rows.push(row(size.sizeMB, 'n8n', 'reference: JSON loopback transfer alone, in a process with n8n loaded and warmed up', runs('transferInN8n'), null));
+	return rows;
+}
+
+/** One table row from its runs; `wallOverride` for the floor, whose time is the sum of two measurements. */
+function row(
+	sizeMB: number,
+	group: RowGroup,
+	path: string,
+	runs: MeasurementResult[],
+	floorMs: number | null,
+	wallOverride?: number,
+	runCount?: number,
+): LargeRow {
+	const capped = runs.find((run) => run.cappedAfterMs !== undefined);
+	const wallMs = capped ? null : (wallOverride ?? median(runs.map((run) => run.wallMs)));
+	const peaks = runs.flatMap((run) => (run.memory ? [run.memory.peakAboveBaselineBytes] : []));
+	const memBytes = peaks.length ? max(peaks) : null;
+	return {
+		sizeMB,
+		group,
+		path,
+		runs: runCount ?? runs.length,
+		wallMs,
+		cappedAfterMs: capped?.cappedAfterMs ?? null,
+		mbPerSec: wallMs === null ? null : sizeMB / (wallMs / 1000),
+		xFloor: wallMs === null || floorMs === null ? null : wallMs / floorMs,
+		memMB: memBytes === null ? null : memBytes / MB,
+		xSize: memBytes === null ? null : memBytes / (sizeMB * MB),
+	};
+}
+
+const ratio = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(2)}×`);
+
+function targetChecks(rows: LargeRow[], batchRows: BatchRow[], overhead: OverheadRow): TargetCheck[] {
+	const sizes = [...new Set(rows.map((r) => r.sizeMB))].sort((a, b) => a - b);
+	const largest = sizes[sizes.length - 1];
+	const nodeRow = (sizeMB: number, mode: ResultMode, binaryMode: BinaryMode) =>
+		rows.find((r) => r.sizeMB === sizeMB && r.group === mode && r.path === `node, ${BINARY_MODE_LABEL[binaryMode]}`);
+	const checks: TargetCheck[] = [];
+	for (const mode of ['wait', 'stream'] as const) {
+		const memLimit = mode === 'wait' ? 1.5 : 2;
+		for (const binaryMode of ['default', 'filesystem'] as const) {
+			const found = nodeRow(largest, mode, binaryMode);
+			checks.push({
+				target: `${MODE_LABEL[mode]}, ${BINARY_MODE_LABEL[binaryMode]}: wall ≤ 1.5× floor at ${largest} MB`,
+				reached: ratio(found?.xFloor ?? null),
+				met: found?.xFloor == null ? false : found.xFloor <= 1.5,
+			});
+			checks.push({
+				target: `${MODE_LABEL[mode]}, ${BINARY_MODE_LABEL[binaryMode]}: peak memory ≤ ${memLimit}× output at ${largest} MB`,
+				reached: ratio(found?.xSize ?? null),
+				met: found?.xSize == null ? false : found.xSize <= memLimit,
+			});
+		}
+		const flat = sizes.map((sizeMB) => nodeRow(sizeMB, mode, 'filesystem')?.memMB ?? Number.NaN);
+		checks.push({
+			target: `${MODE_LABEL[mode]}, n8n filesystem binary mode: memory flat as outputs grow (aim)`,
+			reached: `${flat.map((mb) => `${mb.toFixed(0)} MB`).join(' / ')} above baseline at ${sizes.join(' / ')} MB`,
+			met: null,
+		});
+	}
+	for (const batch of batchRows) {
+		checks.push({
+			target: `batch of ${batch.items} at ${batch.latencyMs} ms latency, concurrency ${batch.concurrency}: within 10% of ideal ${(batch.idealMs / 1000).toFixed(1)} s`,
+			reached: ratio(batch.xIdeal),
+			met: batch.xIdeal <= 1.1,
+		});
+	}
+	checks.push({
+		target: 'node overhead per small request < 2 ms',
+		reached: `${overhead.overheadMsPerRequest.toFixed(2)} ms`,
+		met: overhead.overheadMsPerRequest < 2,
+	});
+	return checks;
+}
