@@ -114,7 +114,7 @@ describe('n8n harness', () => {
 					]),
 				),
 			);
-			await client.api('POST', `/workflows/${created.id}/activate`);
+			await client.activateWorkflow(created.id);
 			const answer = await fetch(`${instance.server!.baseUrl}/webhook/harness-echo`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },

@@ -71,7 +71,7 @@ describe('e2e: scheduled batch on a running n8n', () => {
 		]);
 		workflowId = await createActiveWorkflow(scenario, workflow);
 		execution = await waitForExecution(scenario, workflowId);
-		await scenario.instance.client!.api('POST', `/workflows/${workflowId}/deactivate`);
+		await scenario.instance.client!.deactivateWorkflow(workflowId);
 		if (execution.status !== 'success') throw new Error(`Scheduled execution ended "${execution.status}": ${JSON.stringify(execution.data?.resultData.error)}`);
 		outputs = nodeOutput(execution.data!, 'ViewComfy');
 	}, SETUP_TIMEOUT_MS);

@@ -118,12 +118,12 @@ export interface PublicExecution {
 	data?: ExecutionData;
 }
 
-/** Creates the workflow through the public API of the started server and activates it. */
+/** Creates the workflow through the public API of the started server and activates it (triggers live on return). */
 export async function createActiveWorkflow(scenario: Scenario, workflow: WorkflowSpec): Promise<string> {
 	const client = scenario.instance.client;
 	if (!client) throw new Error('Start the server first (scenario.instance.startServer())');
 	const created = await client.api<{ id: string }>('POST', '/workflows', forPublicApi(workflow));
-	await client.api('POST', `/workflows/${created.id}/activate`);
+	await client.activateWorkflow(created.id);
 	return created.id;
 }
 
