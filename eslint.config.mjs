@@ -14,7 +14,7 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		// Not the n8n Cloud preset: Cloud verification forbids runtime dependencies and Node
 		// built-ins (node:stream), and this package needs both to stream large outputs.
 		...n8nCommunity.recommendedWithoutN8nCloudSupport,
@@ -29,6 +29,12 @@ export default tseslint.config(
 			// in n8n 1.x before 1.82, and the package supports n8n 1.x.
 			'@n8n/community-nodes/node-connection-type-literal': 'off',
 		},
+	},
+	{
+		// The package.json rules (name, author, files, peer dependencies, …) expect the TypeScript
+		// parser's reading of a JSON file: one expression statement holding the object.
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser },
 	},
 	{
 		// Pure helpers and the transport have no INode to build NodeOperationError from; they throw
