@@ -11,7 +11,8 @@ export const TXT2IMG_FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'workflows', 
 /** Creates a workflow through the public API and publishes it; returns its id and webhook URL. */
 export async function publishWebhookWorkflow(cluster: QueueCluster, workflow: WorkflowSpec, path: string): Promise<{ id: string; url: string }> {
 	const { id } = await cluster.client.api<{ id: string }>('POST', '/workflows', workflow);
-	await cluster.client.api('POST', `/workflows/${id}/activate`);
+	// Waits for the triggers too: newer n8n publishes in the background.
+	await cluster.client.activateWorkflow(id);
 	return { id, url: `${cluster.baseUrl}/webhook/${path}` };
 }
 
