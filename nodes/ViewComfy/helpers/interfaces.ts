@@ -70,7 +70,27 @@ export interface OutputSink {
 	write(chunk: Buffer): void;
 	/** Bytes written so far. */
 	readonly size: number;
+	/** All bytes were written. */
+	end(): void;
+	/** The answer failed: drop what was written. */
+	destroy(err: Error): void;
+	/** A promise while the sink holds too many unread bytes: the reader waits on it before reading on. */
+	ready(): Promise<void> | undefined;
 }
+
+/** What is known of an output when its `data` string starts. */
+export interface OutputSinkRequest {
+	/** Position among the object entries of `outputs` (the index the output will have). */
+	position: number;
+	filename: string;
+	contentType: string;
+}
+
+/**
+ * Opens a sink for an output whose bytes start arriving, or returns undefined to have them
+ * collected in memory instead.
+ */
+export type OutputSinkFactory = (request: OutputSinkRequest) => OutputSink | undefined;
 
 /** One output file once the response is fully read. */
 export interface DecodedOutput {
@@ -81,8 +101,10 @@ export interface DecodedOutput {
 	declaredSize?: number;
 	/** Decoded bytes, in order. */
 	chunks: Buffer[];
-	/** Sum of chunk lengths. */
+	/** Sum of chunk lengths (of the bytes written to `sink` when there is one). */
 	byteLength: number;
+	/** Set when the bytes went to a sink as they arrived; `chunks` is then empty. */
+	sink?: OutputSink;
 }
 
 export interface InferResult {

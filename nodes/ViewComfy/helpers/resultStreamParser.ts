@@ -7,13 +7,18 @@
  * text in which each such string is left empty (`"data":""`). At the end the skeleton is parsed
  * with JSON.parse, which also validates everything the tracker skipped over.
  */
-import type { DecodedOutput, InferResultMeta } from './interfaces';
+import type { DecodedOutput, InferResultMeta, OutputSink, OutputSinkFactory } from './interfaces';
 import { Base64ChunkDecoder } from './base64Decoder';
 import { OutputTooLargeError, ResultFormatError, excerpt } from '../transport/errors';
 
 export interface ResultStreamParserOptions {
 	/** Cap on decoded output bytes plus skeleton bytes; unlimited when undefined. */
 	maxOutputBytes?: number;
+	/**
+	 * Asked for a sink when an output's `data` string starts, so its bytes leave as they are
+	 * decoded; without one (or when it returns undefined) they are collected in memory.
+	 */
+	openSink?: OutputSinkFactory;
 }
 
 export interface ParsedResult {
@@ -35,6 +40,10 @@ interface Frame {
 	index: number;
 	/** `output` frames: position in the `outputs` array. */
 	outputIndex: number;
+	/** `outputs` frames: objects opened so far. `output` frames: how many came before this one. */
+	objects: number;
+	/** `output` frames, with a sink factory: `filename` and `content_type` seen so far. */
+	fields: { filename?: string; content_type?: string };
 }
 
 const QUOTE = 0x22;
@@ -61,6 +70,13 @@ export class ResultStreamParser {
 	/** Raw bytes of the key being read, when its frame needs the key. */
 	private keyParts: Buffer[] | undefined;
 	private inKey = false;
+	/** The `output` field whose string value `keyParts` is collecting, if a value. */
+	private valueField: 'filename' | 'content_type' | undefined;
+	private readonly openSink: OutputSinkFactory | undefined;
+	/** Sinks opened so far; the ones still in the result at the end are handed on. */
+	private readonly sinks: OutputSink[] = [];
+	/** An error a sink threw, passed on as it is. */
+	private sinkError: unknown;
 
 	private readonly skeleton: Buffer[] = [];
 	private skeletonBytes = 0;
@@ -73,6 +89,25 @@ export class ResultStreamParser {
 
 	constructor(opts: ResultStreamParserOptions = {}) {
 		this.maxBytes = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+		this.openSink = opts.openSink;
+	}
+
+	/**
+	 * A promise while a sink holds more unread bytes than it should: read no more until it
+	 * settles. Undefined (the common case) costs the reader no await.
+	 */
+	waitForSinks(): Promise<void> | undefined {
+		let waits: Promise<void>[] | undefined;
+		for (const sink of this.sinks) {
+			const wait = sink.ready();
+			if (wait) (waits ??= []).push(wait);
+		}
+		return waits && Promise.all(waits).then(() => undefined);
+	}
+
+	/** The answer failed: destroy every sink, so nothing waits for bytes that will not come. */
+	abort(err: Error): void {
+		for (const sink of this.sinks.splice(0)) sink.destroy(err);
 	}
 
 	push(chunk: Buffer): void {
@@ -145,6 +180,7 @@ export class ResultStreamParser {
 		}
 		const { outputs: rawOutputs, ...meta } = root;
 		const outputs: DecodedOutput[] = [];
+		const used = new Set<OutputSink>();
 		if (Array.isArray(rawOutputs)) {
 			rawOutputs.forEach((entry: unknown, index) => {
 				if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return;
@@ -156,9 +192,14 @@ export class ResultStreamParser {
 					declaredSize: typeof fields.size === 'number' ? fields.size : undefined,
 					chunks: bytes.chunks,
 					byteLength: bytes.byteLength,
+					...(bytes.sink ? { sink: bytes.sink } : {}),
 				});
+				if (bytes.sink) used.add(bytes.sink);
 			});
 		}
+		// Sinks of values JSON.parse dropped (repeated keys) hold nothing anyone will read.
+		const dropped = new Error('ViewComfy sent this output twice; the last one is kept');
+		for (const sink of this.sinks.splice(0)) if (!used.has(sink)) sink.destroy(dropped);
 		return { meta: meta as InferResultMeta, outputs };
 	}
 
@@ -207,13 +248,15 @@ export class ResultStreamParser {
 	private open(isObject: boolean, parent: Frame | undefined): void {
 		let role: Role = 'other';
 		let outputIndex = -1;
+		let objects = 0;
 		if (parent === undefined) role = 'root';
 		else if (parent.role === 'root' && !isObject && parent.key === 'outputs') role = 'outputs';
 		else if (parent.role === 'outputs' && isObject) {
 			role = 'output';
 			outputIndex = parent.index;
+			objects = parent.objects++;
 		}
-		this.stack.push({ isObject, role, expectKey: isObject, key: undefined, index: 0, outputIndex });
+		this.stack.push({ isObject, role, expectKey: isObject, key: undefined, index: 0, outputIndex, objects, fields: {} });
 	}
 
 	private startString(top: Frame): void {
@@ -223,15 +266,28 @@ export class ResultStreamParser {
 			this.keyParts = top.role === 'root' || top.role === 'output' ? [] : undefined;
 			this.mode = Mode.SkeletonString;
 		} else if (top.role === 'output' && top.key === 'data') {
-			this.startData(top.outputIndex);
+			this.startData(top);
 			this.mode = Mode.OutputData;
 		} else {
+			// A sink is named when its data starts, from the fields that came before it.
+			if (this.openSink && top.role === 'output' && (top.key === 'filename' || top.key === 'content_type')) {
+				this.valueField = top.key;
+				this.keyParts = [];
+			}
 			this.mode = Mode.SkeletonString;
 		}
 	}
 
 	private stringDone(): void {
 		if (!this.inKey) {
+			if (this.valueField && this.keyParts) {
+				const top = this.stack[this.stack.length - 1];
+				// Invalid text is left to the final JSON.parse to report; the output then stays in memory.
+				const value = parseJsonString(Buffer.concat(this.keyParts));
+				if (value !== undefined) top.fields[this.valueField] = value;
+			}
+			this.valueField = undefined;
+			this.keyParts = undefined;
 			this.valueDone();
 			return;
 		}
@@ -251,11 +307,9 @@ export class ResultStreamParser {
 	}
 
 	private decodeKey(raw: Buffer): string {
-		try {
-			return JSON.parse(`"${raw.toString('utf8')}"`) as string;
-		} catch {
-			throw this.formatError('a key is not a valid JSON string');
-		}
+		const key = parseJsonString(raw);
+		if (key === undefined) throw this.formatError('a key is not a valid JSON string');
+		return key;
 	}
 
 	/**
@@ -284,17 +338,37 @@ export class ResultStreamParser {
 		return quote;
 	}
 
-	private startData(index: number): void {
+	private startData(frame: Frame): void {
+		const index = frame.outputIndex;
 		// A repeated `data` key: JSON.parse keeps the last value, so do we.
 		const output: DecodedOutput = { chunks: [], byteLength: 0 };
 		this.decoded[index] = output;
 		this.decodingIndex = index;
+		const { filename, content_type: contentType } = frame.fields;
+		const sink =
+			this.openSink && filename !== undefined && contentType !== undefined
+				? this.openSink({ position: frame.objects, filename, contentType })
+				: undefined;
+		if (sink) {
+			output.sink = sink;
+			this.sinks.push(sink);
+		}
 		this.decoder = new Base64ChunkDecoder((bytes) => {
-			appendView(output.chunks, bytes);
 			output.byteLength += bytes.length;
 			this.outputBytes += bytes.length;
 			this.checkSize();
+			if (sink) this.writeToSink(sink, bytes);
+			else appendView(output.chunks, bytes);
 		});
+	}
+
+	private writeToSink(sink: OutputSink, bytes: Buffer): void {
+		try {
+			sink.write(bytes);
+		} catch (err) {
+			this.sinkError = err;
+			throw err;
+		}
 	}
 
 	private decode(base64: Buffer): void {
@@ -313,10 +387,11 @@ export class ResultStreamParser {
 			throw this.decodeError(err);
 		}
 		this.decoder = undefined;
+		this.decoded[this.decodingIndex]?.sink?.end();
 	}
 
 	private decodeError(err: unknown): Error {
-		if (err instanceof OutputTooLargeError) return err;
+		if (err instanceof OutputTooLargeError || (err !== undefined && err === this.sinkError)) return err as Error;
 		return this.formatError(`outputs[${this.decodingIndex}].data: ${(err as Error).message}`);
 	}
 
@@ -347,6 +422,14 @@ function appendView(chunks: Buffer[], bytes: Buffer): void {
 		chunks[chunks.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
 	} else {
 		chunks.push(bytes);
+	}
+}
+
+function parseJsonString(raw: Buffer): string | undefined {
+	try {
+		return JSON.parse(`"${raw.toString('utf8')}"`) as string;
+	} catch {
+		return undefined;
 	}
 }
 

@@ -8,7 +8,7 @@
  * handed whole to eventsource-parser, which owns the field rules (comments, multi-line data…).
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import type { InferResult } from './interfaces';
+import type { InferResult, OutputSinkFactory } from './interfaces';
 import { ResultStreamParser, type ParsedResult } from './resultStreamParser';
 import { OutputTooLargeError, StreamEndedError } from '../transport/errors';
 
@@ -16,6 +16,8 @@ export interface SseResultReaderOptions {
 	onLog?: (line: string) => void;
 	onErrorEvent?: (text: string) => void;
 	maxOutputBytes?: number;
+	/** Where output bytes go as they are decoded; see ResultStreamParserOptions.openSink. */
+	openSink?: OutputSinkFactory;
 }
 
 const LF = 0x0a;
@@ -74,6 +76,16 @@ export class SseResultReader {
 
 	get errorEvents(): string[] {
 		return this.errorTexts.slice();
+	}
+
+	/** See ResultStreamParser.waitForSinks. */
+	waitForSinks(): Promise<void> | undefined {
+		return this.result?.waitForSinks();
+	}
+
+	/** The answer failed: destroy the result's open sinks. */
+	abort(err: Error): void {
+		this.result?.abort(err);
 	}
 
 	push(chunk: Buffer): void {
@@ -189,7 +201,7 @@ export class SseResultReader {
 	}
 
 	private startResult(): void {
-		const result = new ResultStreamParser({ maxOutputBytes: this.maxOutputBytes });
+		const result = new ResultStreamParser({ maxOutputBytes: this.maxOutputBytes, openSink: this.opts.openSink });
 		this.result = result;
 		// Data lines that came before the `event:` line belong to the result too.
 		for (const line of this.eventLines) {
