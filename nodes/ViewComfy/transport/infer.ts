@@ -4,7 +4,7 @@
  * into decoded output bytes without ever holding the body as one string.
  */
 import { parseEndpointUrl } from '../helpers/endpointUrl';
-import type { InferRequest, InferResult } from '../helpers/interfaces';
+import type { InferRequest, InferResult, OutputSinkFactory } from '../helpers/interfaces';
 import { ResultStreamParser } from '../helpers/resultStreamParser';
 import { SseResultReader } from '../helpers/sseResultReader';
 import { CallDeadline } from './callDeadline';
@@ -62,6 +62,12 @@ export interface InferCallOptions {
 	retryInterruptedStreams?: boolean;
 	/** First backoff ceiling (doubles per retry); 1 s when unset. */
 	retryBaseDelayMs?: number;
+	/**
+	 * Where each output's bytes go as they are decoded (the body is read only as fast as the
+	 * sinks take them); without it they are collected in memory. Sinks of a failed attempt are
+	 * destroyed before the error is thrown.
+	 */
+	openOutputSink?: OutputSinkFactory;
 }
 
 export async function infer(conn: InferConnection, req: InferRequest, opts: InferCallOptions): Promise<InferResult> {
@@ -149,28 +155,67 @@ async function runHop(hop: HopRequest, ctx: CallContext): Promise<HopOutcome> {
 /** Streams the success body into the decoder that fits its content type. */
 async function readResult(res: HopResponse, hop: HopRequest, ctx: CallContext): Promise<InferResult> {
 	const contentType = String(res.headers['content-type'] ?? '');
-	const maxOutputBytes = ctx.opts.maxOutputBytes;
+	const { maxOutputBytes, openOutputSink: openSink } = ctx.opts;
 	// Content type, not the `logs` flag, decides: a server may answer JSON to a logs=true request.
-	const sse = /^\s*text\/event-stream/i.test(contentType) ? new SseResultReader({ onLog: ctx.onLog, maxOutputBytes }) : undefined;
-	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes });
+	const sse = /^\s*text\/event-stream/i.test(contentType)
+		? new SseResultReader({ onLog: ctx.onLog, maxOutputBytes, openSink })
+		: undefined;
+	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes, openSink });
+	const reader = (sse ?? json) as SseResultReader | ResultStreamParser;
+	try {
+		await readBody(res, hop, ctx, reader, sse);
+		if (sse) return sse.end();
+		return { ...(json as ResultStreamParser).end(), logs: [], errorEvents: [] };
+	} catch (err) {
+		reader.abort(err instanceof Error ? err : new Error(String(err)));
+		throw err;
+	}
+}
+
+async function readBody(
+	res: HopResponse,
+	hop: HopRequest,
+	ctx: CallContext,
+	reader: SseResultReader | ResultStreamParser,
+	sse: SseResultReader | undefined,
+): Promise<void> {
+	let readerError: unknown;
 	try {
 		for await (const chunk of res.body) {
-			if (sse) {
-				sse.push(chunk as Buffer);
-				// prompt_result is terminal: whatever follows is not read.
-				if (sse.finished) break;
-			} else {
-				(json as ResultStreamParser).push(chunk as Buffer);
+			try {
+				reader.push(chunk as Buffer);
+			} catch (err) {
+				readerError = err;
+				throw err;
 			}
+			// prompt_result is terminal: whatever follows is not read.
+			if (sse?.finished) break;
+			// Backpressure: a sink that holds too much stops reading until it has caught up.
+			const wait = reader.waitForSinks();
+			if (wait) await untilAborted(wait, ctx.deadline.signal);
 		}
 	} catch (err) {
-		if (err instanceof ViewComfyTransportError) throw err;
+		// The parser's own errors, and a sink's (n8n could not store the file), say what happened.
+		if (err instanceof ViewComfyTransportError || (err !== undefined && err === readerError)) throw err;
 		const stopped = ctx.deadline.stopError;
 		if (stopped) throw stopped;
 		throw new InterruptedResponseError(hop.url.host, networkErrorCode(err), sse ? sse.logs : []);
 	}
-	if (sse) return sse.end();
-	return { ...(json as ResultStreamParser).end(), logs: [], errorEvents: [] };
+}
+
+/** Waits for `wait`, or less if the call is stopped meanwhile (the next body read then fails). */
+async function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+	if (signal.aborted) return;
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = () => resolve();
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([wait, aborted]);
+	} finally {
+		if (onAbort) signal.removeEventListener('abort', onAbort);
+	}
 }
 
 function classifyFailure(err: unknown, retryInterruptedStreams: boolean): RetryableFailure {
