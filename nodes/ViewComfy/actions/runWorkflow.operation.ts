@@ -16,6 +16,7 @@ import {
 	readWorkflow,
 	type WorkflowSource,
 } from './readItemInputs';
+import { BinaryDataSinks } from './binaryDataSinks';
 import { buildOutputItems, type OutputMode } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
@@ -122,12 +123,31 @@ async function runDirectItem(
 	extraJson: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
-	const nodeName = ctx.getNode().name;
+	// Output files go to n8n's binary store while they arrive; a failed call's are awaited here.
+	const sinks = new BinaryDataSinks(ctx);
+	try {
+		return await runDirectCall(ctx, itemIndex, connection, { ...request, logs: stream }, options, extraJson, sinks);
+	} finally {
+		await sinks.settle();
+	}
+}
 
+async function runDirectCall(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	connection: InferConnection,
+	request: InferRequest,
+	options: RunOptions,
+	extraJson: IDataObject,
+	sinks: BinaryDataSinks,
+): Promise<INodeExecutionData[]> {
+	const stream = request.logs;
+	const nodeName = ctx.getNode().name;
 	const result = await infer(
 		connection,
-		{ ...request, logs: stream },
+		request,
 		{
+			openOutputSink: sinks.open,
 			timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
 			signal: ctx.getExecutionCancelSignal?.(),
 			maxRetries: options.maxRetries ?? 8,

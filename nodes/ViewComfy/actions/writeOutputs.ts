@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
 import { fileMetadata, planOutputItems, type OutputFileInfo } from '../helpers/outputPlan';
+import { BinaryDataSink } from './binaryDataSinks';
 
 export type OutputMode = 'itemPerFile' | 'allOnOneItem';
 
@@ -43,11 +44,11 @@ export async function buildOutputItems(
 	for (const planned of planOutputItems(files, settings.outputMode, settings.binaryProperty)) {
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
-			binary[property] = await ctx.helpers.prepareBinaryData(
-				takeBytes(outputs[file.index]),
-				file.fileName,
-				file.mimeType,
-			);
+			const output = outputs[file.index];
+			binary[property] =
+				output.sink instanceof BinaryDataSink
+					? await storedBinary(output.sink, file)
+					: await ctx.helpers.prepareBinaryData(takeBytes(output), file.fileName, file.mimeType);
 		}
 		const json: IDataObject =
 			settings.outputMode === 'itemPerFile' && planned.files.length === 1
@@ -60,6 +61,25 @@ export async function buildOutputItems(
 		});
 	}
 	return items;
+}
+
+/**
+ * The file n8n stored while the answer arrived. Its name and type were taken from the fields
+ * before `data`; only an answer that repeats them after `data` can change them, and then the
+ * record is corrected the way prepareBinaryData would have set it.
+ */
+async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise<IBinaryData> {
+	const binary = await sink.stored;
+	if (sink.fileName !== file.fileName) {
+		binary.fileName = file.fileName;
+		const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : '';
+		if (extension) binary.fileExtension = extension;
+	}
+	if (sink.mimeType !== file.mimeType) {
+		binary.mimeType = file.mimeType;
+		binary.fileType = fileTypeFromMimeType(file.mimeType);
+	}
+	return binary;
 }
 
 /**

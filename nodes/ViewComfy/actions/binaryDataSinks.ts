@@ -1,0 +1,94 @@
+/**
+ * Output sinks that hand each decoded block to n8n's binary data store while the answer is still
+ * arriving. In n8n's filesystem mode the file is written as it comes, so memory stays flat however
+ * large the output; in its in-memory mode n8n gathers the blocks itself, as it did before.
+ */
+import { PassThrough } from 'node:stream';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
+import type { OutputSink, OutputSinkRequest } from '../helpers/interfaces';
+
+/**
+ * Unread bytes a sink may hold before the reader waits (the stream's writable and readable
+ * buffers each hold up to this much): a few of the decoder's blocks, not the file.
+ */
+const BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** One output file on its way into n8n's binary data store. */
+export class BinaryDataSink implements OutputSink {
+	/** n8n's record of the stored file; settles once n8n has read the whole stream. */
+	readonly stored: Promise<IBinaryData>;
+	private readonly stream = new PassThrough({ highWaterMark: BUFFERED_BYTES });
+	private failure: Error | undefined;
+	private written = 0;
+
+	constructor(
+		ctx: IExecuteFunctions,
+		/** The sanitised name and type n8n was given; the final ones can only differ for odd answers. */
+		readonly fileName: string,
+		readonly mimeType: string,
+	) {
+		// n8n may not have attached its listeners yet when the answer fails (filesystem mode first
+		// creates its folder): without this, destroying the stream would be an uncaught error.
+		this.stream.on('error', () => {});
+		this.stored = ctx.helpers.prepareBinaryData(this.stream, fileName, mimeType);
+		this.stored.catch((err: unknown) => {
+			this.failure ??= err instanceof Error ? err : new Error(String(err));
+			this.stream.destroy(this.failure);
+		});
+	}
+
+	get size(): number {
+		return this.written;
+	}
+
+	write(chunk: Buffer): void {
+		if (this.failure) throw this.failure;
+		if (this.stream.destroyed) throw new Error('n8n stopped reading the output file before it was complete');
+		this.stream.write(chunk);
+		this.written += chunk.length;
+	}
+
+	end(): void {
+		if (!this.stream.destroyed) this.stream.end();
+	}
+
+	destroy(err: Error): void {
+		// Always with an error: n8n's in-memory mode waits for 'end' or 'error', never 'close'.
+		this.stream.destroy(err);
+	}
+
+	ready(): Promise<void> | undefined {
+		if (!this.stream.writableNeedDrain || this.stream.destroyed) return undefined;
+		return new Promise((resolve) => {
+			const done = (): void => {
+				this.stream.off('drain', done);
+				this.stream.off('close', done);
+				resolve();
+			};
+			this.stream.on('drain', done);
+			this.stream.on('close', done);
+		});
+	}
+}
+
+/** The sinks one infer call opens, so a failed call can wait for n8n to let go of them all. */
+export class BinaryDataSinks {
+	private readonly opened: BinaryDataSink[] = [];
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	/** An OutputSinkFactory: names the file the way buildOutputItems does. */
+	readonly open = ({ position, filename, contentType }: OutputSinkRequest): OutputSink => {
+		const fileName = sanitizeFileName(filename, `output_${position}`);
+		const sink = new BinaryDataSink(this.ctx, fileName, inferMimeType(fileName, contentType));
+		this.opened.push(sink);
+		return sink;
+	};
+
+	/** Waits until n8n is done with every sink, stored or failed; never rejects. */
+	async settle(): Promise<void> {
+		await Promise.allSettled(this.opened.map((sink) => sink.stored));
+	}
+}
