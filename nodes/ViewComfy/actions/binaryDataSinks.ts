@@ -15,6 +15,13 @@ import type { OutputSink, OutputSinkRequest } from '../helpers/interfaces';
  */
 const BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The decoder hands out a view per network piece (tens of kB); n8n writes each chunk it reads
+ * with its own disk write, so consecutive views are joined (no copy: they share one block) and
+ * passed on at this size.
+ */
+const WRITE_BYTES = 2 * 1024 * 1024;
+
 /** One output file on its way into n8n's binary data store. */
 export class BinaryDataSink implements OutputSink {
 	/** n8n's record of the stored file; settles once n8n has read the whole stream. */
@@ -22,6 +29,8 @@ export class BinaryDataSink implements OutputSink {
 	private readonly stream = new PassThrough({ highWaterMark: BUFFERED_BYTES });
 	private failure: Error | undefined;
 	private written = 0;
+	/** Bytes not yet passed to n8n: consecutive views of one block, joined. */
+	private pending: Buffer | undefined;
 
 	constructor(
 		ctx: IExecuteFunctions,
@@ -46,16 +55,32 @@ export class BinaryDataSink implements OutputSink {
 	write(chunk: Buffer): void {
 		if (this.failure) throw this.failure;
 		if (this.stream.destroyed) throw new Error('n8n stopped reading the output file before it was complete');
-		this.stream.write(chunk);
 		this.written += chunk.length;
+		const last = this.pending;
+		if (last !== undefined && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
+			this.pending = Buffer.from(last.buffer, last.byteOffset, last.length + chunk.length);
+		} else {
+			this.flush();
+			this.pending = chunk;
+		}
+		if (this.pending.length >= WRITE_BYTES) this.flush();
 	}
 
 	end(): void {
-		if (!this.stream.destroyed) this.stream.end();
+		if (this.stream.destroyed) return;
+		this.flush();
+		this.stream.end();
+	}
+
+	private flush(): void {
+		if (this.pending === undefined) return;
+		this.stream.write(this.pending);
+		this.pending = undefined;
 	}
 
 	destroy(err: Error): void {
 		// Always with an error: n8n's in-memory mode waits for 'end' or 'error', never 'close'.
+		this.pending = undefined;
 		this.stream.destroy(err);
 	}
 
