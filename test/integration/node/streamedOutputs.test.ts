@@ -13,7 +13,7 @@ import { expectNoSecret, expectSuccess, mappedFields, pasteParameters, runAgains
 
 const env = useEmulator('txt2img');
 
-/** Above the sinks' 4 MB buffers, so backpressure is exercised. */
+/** Many times the sinks' 1 MB buffers, so backpressure is exercised. */
 const LARGE_BYTES = 24 * 1024 * 1024 + 3;
 
 const unhandled: unknown[] = [];
