@@ -53,10 +53,11 @@ export class ViewComfyApi implements ICredentialType {
 			name: 'hostedApiUrl',
 			type: 'string',
 			default: 'https://api.viewcomfy.com',
-			// Not `required`: n8n's public API would then demand it for direct credentials too.
 			description:
 				'Base URL of the ViewComfy hosted API. Keep the default unless ViewComfy gave you another one.',
-			displayOptions: { show: { apiType: ['hosted'] } },
+			// `hide`, not `show`, and not `required`: n8n's public API turns either into a rule that
+			// demands this field from every credential that omits API, i.e. every direct one.
+			displayOptions: { hide: { apiType: ['direct'] } },
 		},
 		{
 			displayName: 'Endpoint URL',
