@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ComfyWorkflow, FilePart } from '../helpers/interfaces';
 import { UserInputError } from '../helpers/userInputError';
 import { parseWorkflowJson } from '../helpers/workflow';
-import { parseAdditionalParameters } from '../helpers/params';
+import { MASK_SUFFIX, parseAdditionalParameters } from '../helpers/params';
 
 export type WorkflowSource = 'deployed' | 'paste' | 'binary';
 
@@ -85,7 +85,7 @@ export async function readFileParts(ctx: IExecuteFunctions, itemIndex: number): 
 		}
 		parts.push(await readFilePart(ctx, itemIndex, key, entry.binaryProperty || 'data'));
 		const mask = (entry.maskBinaryProperty ?? '').trim();
-		if (mask) parts.push(await readFilePart(ctx, itemIndex, `${key}-viewcomfymask`, mask));
+		if (mask) parts.push(await readFilePart(ctx, itemIndex, `${key}${MASK_SUFFIX}`, mask));
 	}
 	return parts;
 }

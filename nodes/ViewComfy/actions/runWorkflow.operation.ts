@@ -94,7 +94,9 @@ async function runItem(
 		fieldsSource: source === 'paste' ? 'Workflow Parameters' : 'Parameters',
 		additional: readAdditionalParameters(ctx, itemIndex),
 		additionalSource: 'Additional Parameters (JSON)',
-		fileKeys: files.map((file) => file.key).filter((key) => !key.endsWith('-viewcomfymask')),
+		// Mask parts included: buildParams knows their suffix and checks the key they belong to.
+		fileKeys: files.map((file) => file.key),
+		fileKeysSource: 'File Inputs',
 		seedMode: options.randomizeSeed ?? 'whenEmpty',
 	});
 
