@@ -29,6 +29,21 @@ jest_stage() {
 	npx jest --selectProjects "$project" --json --outputFile="${results_dir}/${project}.json" "$@"
 }
 
+# What git sees now: names and states of changed and untracked files plus the tracked diff, so a
+# stage that rewrites a tracked file (or leaves a new unignored one) fails the "clean tree" stage.
+tree_state() {
+	{ git status --porcelain=v1 --untracked-files=all; git diff --binary; } | sha256sum
+}
+tree_before=$(tree_state)
+
+# Passes when the tree is as it was before the suite; otherwise names what changed.
+tree_unchanged() {
+	if [ "$(tree_state)" = "$tree_before" ]; then return 0; fi
+	echo "The test run changed the git tree (tests must not rewrite tracked files or leave unignored ones):"
+	git status --short --untracked-files=all
+	return 1
+}
+
 node scripts/bootstrap.cjs || exit 1
 stage "typecheck" npm run --silent typecheck
 stage "lint" npm run --silent lint
@@ -42,6 +57,7 @@ stage "e2e (n8n 2.8.4, Node 20)" jest_stage e2e --runInBand
 stage "e2e-latest (n8n 2.40.7, Node 24)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:latest
 stage "scale (queue mode)" npm run --silent test:scale -- --json "${results_dir}/scale.json"
 stage "bench --quick" npm run --silent bench -- --quick
+stage "clean tree" tree_unchanged
 
 echo
 echo "=== stage timings"
