@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { parsePromptIds } from '../helpers/hostedPromptIds';
 import { cancelHostedRun } from '../transport/hostedRun';
 import { readHostedClient } from './connection';
+import { failedItem } from './continueOnFail';
 import { hostedCallOptions } from './hostedCallOptions';
-import { errorItemJson, toNodeError } from './nodeErrors';
 
 export { cancelRunProperties as description } from './hosted.description';
 
@@ -14,8 +14,6 @@ const CANCEL_OPTIONS = { timeoutMinutes: 1, maxRetries: 3, maxRetryWaitSeconds: 
 /** Asks the hosted API to stop each run named by the item's prompt ids; one item per id. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
 	const client = await readHostedClient(this, 'Cancel Run');
 	const returnData: INodeExecutionData[] = [];
 
@@ -31,9 +29,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				});
 			}
 		} catch (error) {
-			const nodeError = toNodeError(node, error, { itemIndex, itemCount: items.length, secret: client.secret });
-			if (!continueOnFail) throw nodeError;
-			returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } });
+			returnData.push(failedItem(this, error, { itemIndex, itemCount: items.length, secret: client.secret }));
 		}
 	}
 	return returnData;

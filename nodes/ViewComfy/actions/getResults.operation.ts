@@ -4,16 +4,13 @@ import { parsePromptIds } from '../helpers/hostedPromptIds';
 import type { Settled } from '../helpers/mapInOrder';
 import { fetchHostedRuns, type HostedRunResult } from '../transport/hostedRun';
 import { readHostedClient } from './connection';
+import { failedItem } from './continueOnFail';
 import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
-import { errorItemJson, toNodeError } from './nodeErrors';
-import { buildOutputItems, type OutputMode } from './writeOutputs';
+import { buildOutputItems, type OutputOptions } from './writeOutputs';
 
 export { getResultsProperties as description } from './hosted.description';
 
-interface GetResultsOptions extends HostedOptionValues {
-	binaryPropertyName?: string;
-	includePrompt?: boolean;
-}
+interface GetResultsOptions extends HostedOptionValues, OutputOptions {}
 
 /**
  * Fetches hosted runs by prompt id. The ids of every input item go out together, in one status
@@ -22,8 +19,6 @@ interface GetResultsOptions extends HostedOptionValues {
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
 	const client = await readHostedClient(this, 'Get Results');
 	const options = this.getNodeParameter('options', 0, {}) as GetResultsOptions;
 	const wait = this.getNodeParameter('waitForCompletion', 0, true) as boolean;
@@ -48,9 +43,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const returnData: INodeExecutionData[] = [];
 	const fail = (itemIndex: number, error: unknown) => {
-		const nodeError = toNodeError(node, error, { itemIndex, itemCount: items.length, secret: client.secret });
-		if (!continueOnFail) throw nodeError;
-		returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } });
+		returnData.push(failedItem(this, error, { itemIndex, itemCount: items.length, secret: client.secret }));
 	};
 	for (const [itemIndex, ids] of idsPerItem.entries()) {
 		if (!ids.ok) {
@@ -84,10 +77,5 @@ async function runItems(
 	if (run.errorText) extraJson.error_message = run.errorText;
 	// Two input items may ask for the same run: each gets its own list of the shared chunks.
 	const result = { ...run.result, outputs: run.result.outputs.map((output) => ({ ...output, chunks: [...output.chunks] })) };
-	return await buildOutputItems(ctx, itemIndex, result, {
-		outputMode: ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode,
-		binaryProperty: options.binaryPropertyName || 'data',
-		includePrompt: options.includePrompt ?? false,
-		extraJson,
-	});
+	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
 }

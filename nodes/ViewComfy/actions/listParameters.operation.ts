@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { flattenWorkflow } from '../helpers/flatten';
-import { toNodeError } from './nodeErrors';
+import { failedItem } from './continueOnFail';
 import { readWorkflow } from './readItemInputs';
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -15,9 +15,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				returnData.push({ json: { ...parameter }, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, { itemIndex, itemCount: items.length });
-			if (!this.continueOnFail()) throw nodeError;
-			returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+			returnData.push(failedItem(this, error, { itemIndex, itemCount: items.length }));
 		}
 	}
 	return returnData;

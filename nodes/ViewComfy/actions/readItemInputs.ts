@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ComfyWorkflow, FilePart } from '../helpers/interfaces';
+import { DEFAULT_BINARY_PROPERTY } from '../helpers/outputPlan';
 import { UserInputError } from '../helpers/userInputError';
 import { parseWorkflowJson } from '../helpers/workflow';
 import { MASK_SUFFIX, parseAdditionalParameters } from '../helpers/params';
@@ -83,7 +84,7 @@ export async function readFileParts(ctx: IExecuteFunctions, itemIndex: number): 
 				hint: 'Enter the key of the file parameter, e.g. 10-inputs-image for node 10 (Load Image).',
 			});
 		}
-		parts.push(await readFilePart(ctx, itemIndex, key, entry.binaryProperty || 'data'));
+		parts.push(await readFilePart(ctx, itemIndex, key, entry.binaryProperty || DEFAULT_BINARY_PROPERTY));
 		const mask = (entry.maskBinaryProperty ?? '').trim();
 		if (mask) parts.push(await readFilePart(ctx, itemIndex, `${key}${MASK_SUFFIX}`, mask));
 	}

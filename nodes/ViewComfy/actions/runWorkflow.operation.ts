@@ -7,7 +7,7 @@ import { assertRunSucceeded } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
 import { infer, type InferConnection } from '../transport/infer';
 import { readApiConnection, type ApiConnection } from './connection';
-import { errorItemJson, toNodeError } from './nodeErrors';
+import { failedItem } from './continueOnFail';
 import { runHostedItem } from './runWorkflowHosted';
 import {
 	readAdditionalParameters,
@@ -17,18 +17,16 @@ import {
 	type WorkflowSource,
 } from './readItemInputs';
 import { BinaryDataSinks } from './binaryDataSinks';
-import { buildOutputItems, type OutputMode } from './writeOutputs';
+import { buildOutputItems, type OutputOptions } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
 
-export interface RunOptions {
+export interface RunOptions extends OutputOptions {
 	concurrency?: number;
-	includePrompt?: boolean;
 	includeLogs?: boolean;
 	maxOutputSizeMb?: number;
 	maxRetries?: number;
 	maxRetryWaitSeconds?: number;
-	binaryPropertyName?: string;
 	randomizeSeed?: SeedMode;
 	retryInterruptedStreams?: boolean;
 	timeoutMinutes?: number;
@@ -60,20 +58,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of settled.entries()) {
 		if (!outcome) continue;
-		if (outcome.ok) {
-			returnData.push(...outcome.value);
-			continue;
-		}
-		const nodeError = toNodeError(node, outcome.error, {
-			itemIndex,
-			itemCount: items.length,
-			secret,
-		});
-		if (!continueOnFail) throw nodeError;
-		returnData.push({
-			json: errorItemJson(nodeError, outcome.error),
-			pairedItem: { item: itemIndex },
-		});
+		if (outcome.ok) returnData.push(...outcome.value);
+		else returnData.push(failedItem(this, outcome.error, { itemIndex, itemCount: items.length, secret }));
 	}
 	return returnData;
 }
@@ -171,10 +157,5 @@ async function runDirectCall(
 
 	if (stream && (options.includeLogs ?? true)) extraJson.logs = result.logs;
 	if (result.errorEvents.length) extraJson.errorEvents = result.errorEvents;
-	return await buildOutputItems(ctx, itemIndex, result, {
-		outputMode: ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode,
-		binaryProperty: options.binaryPropertyName || 'data',
-		includePrompt: options.includePrompt ?? false,
-		extraJson,
-	});
+	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
 }

@@ -5,7 +5,7 @@ import type { HostedSubmitRequest } from '../transport/hostedForm';
 import { runHosted, submitHostedRun } from '../transport/hostedRun';
 import { hostedCallOptions } from './hostedCallOptions';
 import type { RunOptions } from './runWorkflow.operation';
-import { buildOutputItems, type OutputMode } from './writeOutputs';
+import { buildOutputItems } from './writeOutputs';
 
 /**
  * Run Workflow on the hosted API. Waiting: submit, poll, download, and the same items as a
@@ -29,10 +29,5 @@ export async function runHostedItem(
 		return [{ json, pairedItem: { item: itemIndex } }];
 	}
 	const { result } = await runHosted(client, request, callOptions);
-	return await buildOutputItems(ctx, itemIndex, result, {
-		outputMode: ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode,
-		binaryProperty: options.binaryPropertyName || 'data',
-		includePrompt: options.includePrompt ?? false,
-		extraJson,
-	});
+	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
 }

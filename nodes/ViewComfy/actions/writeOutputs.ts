@@ -3,23 +3,27 @@ import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IData
 
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
-import { fileMetadata, planOutputItems, type OutputFileInfo } from '../helpers/outputPlan';
+import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
 import { BinaryDataSink } from './binaryDataSinks';
 
-export type OutputMode = 'itemPerFile' | 'allOnOneItem';
+/** The options of Run Workflow and Get Results that shape the output items. */
+export interface OutputOptions {
+	binaryPropertyName?: string;
+	includePrompt?: boolean;
+}
 
-/** Turns one run's decoded outputs into n8n items with binary data, in ViewComfy's order. */
+/**
+ * Turns one run's decoded outputs into n8n items with binary data, in ViewComfy's order, as the
+ * item's Output Mode says; `extraJson` goes on every item.
+ */
 export async function buildOutputItems(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	result: InferResult,
-	settings: {
-		outputMode: OutputMode;
-		binaryProperty: string;
-		includePrompt: boolean;
-		extraJson: IDataObject;
-	},
+	options: OutputOptions,
+	extraJson: IDataObject,
 ): Promise<INodeExecutionData[]> {
+	const outputMode = ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode;
 	const { meta, outputs } = result;
 	const files: OutputFileInfo[] = outputs.map((output, index) => {
 		const fileName = sanitizeFileName(output.filename, `output_${index}`);
@@ -36,12 +40,12 @@ export async function buildOutputItems(
 		status: meta.status,
 		completed: meta.completed,
 		execution_time_seconds: meta.execution_time_seconds,
-		...settings.extraJson,
+		...extraJson,
 	};
-	if (settings.includePrompt) runJson.prompt = meta.prompt as IDataObject;
+	if (options.includePrompt) runJson.prompt = meta.prompt as IDataObject;
 
 	const items: INodeExecutionData[] = [];
-	for (const planned of planOutputItems(files, settings.outputMode, settings.binaryProperty)) {
+	for (const planned of planOutputItems(files, outputMode, options.binaryPropertyName)) {
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
 			const output = outputs[file.index];
@@ -51,7 +55,7 @@ export async function buildOutputItems(
 					: await ctx.helpers.prepareBinaryData(takeBytes(output), file.fileName, file.mimeType);
 		}
 		const json: IDataObject =
-			settings.outputMode === 'itemPerFile' && planned.files.length === 1
+			outputMode === 'itemPerFile' && planned.files.length === 1
 				? { ...runJson, file: fileMetadata(planned.files[0].file) as IDataObject }
 				: { ...runJson, files: planned.files.map(({ file }) => fileMetadata(file) as IDataObject) };
 		items.push({

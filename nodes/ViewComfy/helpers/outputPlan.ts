@@ -21,11 +21,11 @@ export interface PlannedItem {
 export const DEFAULT_BINARY_PROPERTY = 'data';
 
 /**
- * `itemPerFile`: one item per file, each on `binaryProperty`.
+ * `itemPerFile`: one item per file, each on `binaryProperty` (DEFAULT_BINARY_PROPERTY when blank).
  * `allOnOneItem`: a single item with `<binaryProperty>_0`, `_1`, … in file order.
  * No files: one item without binary data, so the run's metadata still flows on.
  */
-export function planOutputItems(files: OutputFileInfo[], mode: OutputMode, binaryProperty: string): PlannedItem[] {
+export function planOutputItems(files: OutputFileInfo[], mode: OutputMode, binaryProperty: string | undefined): PlannedItem[] {
 	const property = (typeof binaryProperty === 'string' ? binaryProperty.trim() : '') || DEFAULT_BINARY_PROPERTY;
 	if (files.length === 0) return [{ files: [] }];
 	if (mode === 'itemPerFile') return files.map((file) => ({ files: [{ property, file }] }));
