@@ -12,10 +12,6 @@ export type ApiConnection =
 	| { api: 'hosted'; client: HostedApiClient };
 
 /** The credential as the transport needs it, checked once per execution. */
-export async function readConnection(ctx: IExecuteFunctions): Promise<InferConnection> {
-	return connectionOf(await ctx.getCredentials('viewComfyApi'));
-}
-
 export async function readApiConnection(ctx: IExecuteFunctions): Promise<ApiConnection> {
 	const credentials = await ctx.getCredentials('viewComfyApi');
 	const connection = connectionOf(credentials);

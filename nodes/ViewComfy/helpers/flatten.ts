@@ -3,7 +3,7 @@
  * key per literal input. Links (graph wiring) and `_…` context keys are never parameters.
  */
 import type { ComfyNode, ComfyWorkflow, ParameterKind, ParameterValue, WorkflowParameter } from './interfaces';
-import { defineOwn, getNode, hasOwn, nodeTitle } from './workflow';
+import { getNode, hasOwn, nodeTitle } from './workflow';
 
 const INPUTS_SEPARATOR = '-inputs-';
 
@@ -164,13 +164,4 @@ export function flattenWorkflow(workflow: ComfyWorkflow): WorkflowParameter[] {
 		}
 	}
 	return parameters;
-}
-
-/** ViewComfy's context keys `_<nodeId>-node-class_type-info` → node title (or class), in natural id order. */
-export function infoKeys(workflow: ComfyWorkflow): Record<string, string> {
-	const info: Record<string, string> = {};
-	for (const nodeId of sortedNodeIds(workflow)) {
-		defineOwn(info, `_${nodeId}-node-class_type-info`, nodeTitle(getNode(workflow, nodeId)!));
-	}
-	return info;
 }

@@ -284,18 +284,3 @@ export function parseAdditionalParameters(value: unknown, source: string): Recor
 	for (const key of Object.keys(parsed)) defineOwn(copy, key, parsed[key]);
 	return copy;
 }
-
-/**
- * A deep copy of the workflow with `params` written into its inputs: the `workflow_api` override and
- * the `prompt` shown in the output. Keys that name no existing input are left out.
- */
-export function applyParams(workflow: ComfyWorkflow, params: InferParams): ComfyWorkflow {
-	const copy = structuredClone(workflow);
-	for (const key of Object.keys(params)) {
-		const split = splitParameterKey(key, copy);
-		const node = split && getNode(copy, split.nodeId);
-		if (!split || !node || !hasOwn(node.inputs, split.inputName)) continue;
-		defineOwn(node.inputs, split.inputName, params[key]);
-	}
-	return copy;
-}

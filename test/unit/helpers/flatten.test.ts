@@ -2,7 +2,6 @@ import {
 	SEED_INPUT_NAMES,
 	compareNodeIds,
 	flattenWorkflow,
-	infoKeys,
 	isLink,
 	isSeedInput,
 	parameterKey,
@@ -143,7 +142,6 @@ describe('flattenWorkflow over every sample workflow', () => {
 		expect(parameters).toHaveLength(literalCount);
 		const nodeOrder = parameters.map((p) => p.nodeId).filter((id, i, all) => all.indexOf(id) === i);
 		expect(nodeOrder).toEqual([...nodeOrder].sort(compareNodeIds));
-		expect(Object.keys(infoKeys(workflow))).toHaveLength(Object.keys(raw).length);
 	});
 
 	it('txt2img: kinds and order', () => {
@@ -257,7 +255,6 @@ describe('flattenWorkflow edge cases', () => {
 			_2: { class_type: 'B', inputs: { hidden: 1 } },
 		};
 		expect(flattenWorkflow(workflow).map((p) => p.key)).toEqual(['1-inputs-kept']);
-		expect(infoKeys(workflow)).toEqual({ '_1-node-class_type-info': 'A', '__2-node-class_type-info': 'B' });
 	});
 
 	it('leaves out inputs no key can address: empty names, and keys that mean another input', () => {
@@ -274,23 +271,11 @@ describe('flattenWorkflow edge cases', () => {
 		]);
 	});
 
-	it('info keys use the title or the class, in node order', () => {
-		const info = infoKeys(loadWorkflow('txt2img.json'));
-		expect(Object.entries(info).slice(0, 3)).toEqual([
-			['_3-node-class_type-info', 'KSampler'],
-			['_4-node-class_type-info', 'Load Checkpoint'],
-			['_5-node-class_type-info', 'Empty Latent Image'],
-		]);
-	});
-
 	it('handles "__proto__" and "constructor" as plain ids ("__proto__" starts with "_", so it is context)', () => {
 		const workflow = JSON.parse(
 			'{"__proto__": {"class_type": "A", "inputs": {"x": 1}}, "constructor": {"class_type": "B", "inputs": {"toString": 2}}}',
 		) as ComfyWorkflow;
 		expect(sortedNodeIds(workflow)).toEqual(['__proto__', 'constructor']);
 		expect(flattenWorkflow(workflow).map((p) => p.key)).toEqual(['constructor-inputs-toString']);
-		const info = infoKeys(workflow);
-		expect(Object.keys(info)).toEqual(['___proto__-node-class_type-info', '_constructor-node-class_type-info']);
-		expect(Object.getPrototypeOf(info)).toBe(Object.prototype);
 	});
 });

@@ -1,11 +1,11 @@
 import type { ComfyWorkflow } from '../../../nodes/ViewComfy/helpers/interfaces';
 import {
 	SEED_RANGE,
-	applyParams,
 	buildParams,
 	parseAdditionalParameters,
 	type BuildParamsInput,
 } from '../../../nodes/ViewComfy/helpers/params';
+import { applyOverrides } from '../../emulator/server/workflow';
 import { loadWorkflow, userErrorOf } from './workflowFixtures';
 
 const txt2img = loadWorkflow('txt2img.json');
@@ -351,32 +351,10 @@ describe('parseAdditionalParameters', () => {
 	});
 });
 
-describe('applyParams', () => {
-	it('writes params into a deep copy', () => {
-		const before = JSON.stringify(video);
-		const applied = applyParams(video, {
-			'54:73-inputs-noise_seed': 7,
-			'61-inputs-text-overlay': 'hello',
-			'12-inputs-video': 'mine.mp4',
-		});
-		expect(applied['54:73'].inputs.noise_seed).toBe(7);
-		expect(applied['61'].inputs['text-overlay']).toBe('hello');
-		expect(applied['12'].inputs.video).toBe('mine.mp4');
-		expect(applied['54:73'].inputs.model).toEqual(['54:70', 0]);
-		expect(applied['54:73'].inputs.model).not.toBe(video['54:73'].inputs.model);
-		expect(applied['54:71']._meta).not.toBe(video['54:71']._meta);
-		expect(JSON.stringify(video)).toBe(before);
-	});
-
-	it('leaves out keys that name no existing input', () => {
-		const applied = applyParams(txt2img, { '99-inputs-seed': 1, '3-inputs-new': 2, nonsense: 3, '__proto__-inputs-x': 4 });
-		expect(applied).toEqual(txt2img);
-		expect(({} as Record<string, unknown>).x).toBeUndefined();
-	});
-
-	it('applies what buildParams built', () => {
+describe('what buildParams builds, applied as the server does', () => {
+	it('the emulator writes every param into the input it names', () => {
 		const { params } = build({ workflow: txt2img, fields: { '3-inputs-steps': '30' }, seedMode: 'always', random: sequence(0.5) });
-		const applied = applyParams(txt2img, params);
+		const applied = applyOverrides(txt2img, params, []);
 		expect(applied['3'].inputs).toMatchObject({ steps: 30, seed: 2 ** 47, cfg: 8 });
 	});
 });
