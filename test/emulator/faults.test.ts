@@ -91,6 +91,13 @@ describe('status faults', () => {
 		expect(await statuses(3)).toEqual([500, 500, 500]);
 	});
 
+	it('echoSecret quotes the sent client_secret in the error500 body', async () => {
+		emu.setBehaviour({ error500: 1, echoSecret: true });
+		const res = await infer(emu, { params: small });
+		expect(res.status).toBe(500);
+		expect((await json(res)).errorDetails).toContain(`client_secret=${CREDENTIALS.client_secret}`);
+	});
+
 	it('error500 does not hide a credentials problem', async () => {
 		emu.setBehaviour({ error500: 'always' });
 		const res = await infer(emu, { params: small, headers: { client_secret: 'nope' } });
@@ -175,6 +182,17 @@ describe('stream faults', () => {
 		const events = await stream();
 		expect(events[events.length - 1].event).toBe('error');
 		expect(events.some((e) => e.event === 'prompt_result')).toBe(false);
+	});
+
+	it('echoSecret quotes the sent client_secret in a log line and in the error event', async () => {
+		emu.setBehaviour({ echoSecret: true, errorEvent: 'thenResult' });
+		const events = await stream();
+		const logLines = events.filter((e) => e.event === 'log_message').map((e) => e.data);
+		expect(logLines.filter((line) => line.includes(CREDENTIALS.client_secret))).toHaveLength(1);
+		const error = JSON.parse(events.find((e) => e.event === 'error')!.data) as { errorDetails: string };
+		expect(error.errorDetails).toContain(`client_secret=${CREDENTIALS.client_secret}`);
+		emu.setBehaviour({ echoSecret: false });
+		expect(JSON.stringify(await stream())).not.toContain(CREDENTIALS.client_secret);
 	});
 
 	it('malformedJson truncates the JSON body and the prompt_result data', async () => {

@@ -181,6 +181,22 @@ describe('status', () => {
 		expect(last).toMatchObject({ status: 'error', completed: true, outputs: [], errorData: { errorType: 'ExecutionError' } });
 	});
 
+	it('echoSecret quotes the sent client_secret in the 500 bodies and in a failed run\'s errorData', async () => {
+		const echoed = `client_secret=${CREDENTIALS.client_secret}`;
+		emu.setBehaviour({ echoSecret: true, error500: 1 });
+		const refused = await submit({ promptId: randomUUID() });
+		expect(refused.status).toBe(500);
+		expect((await json(refused)).errorDetails).toContain(echoed);
+		emu.setBehaviour({ error500: 0, resultStatus: 'status-error', hostedRunMs: 50 });
+		const id = await submitted();
+		emu.setBehaviour({ hostedStatus5xx: 1 });
+		const failedPoll = await status([id]);
+		expect(failedPoll.status).toBe(500);
+		expect((await json(failedPoll)).detail).toContain(echoed);
+		const { last } = await pollToEnd(id);
+		expect(last.errorData.errorDetails).toContain(echoed);
+	});
+
 	it("resultStatus 'completed-false': the run stays running long past hostedRunMs", async () => {
 		emu.setBehaviour({ resultStatus: 'completed-false', hostedRunMs: 0 });
 		const id = await submitted();

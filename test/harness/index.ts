@@ -19,6 +19,9 @@ export interface ViewComfyCredentials {
 	endpointUrl: string;
 	clientId: string;
 	clientSecret: string;
+	/** Left out: a direct deployment, as for credentials saved before the choice existed. */
+	apiType?: 'direct' | 'hosted';
+	hostedApiUrl?: string;
 }
 
 export interface RunNodeOptions extends Omit<RunOptions, 'node' | 'credentials'> {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { parsePromptIds } from '../helpers/hostedPromptIds';
 import type { Settled } from '../helpers/mapInOrder';
+import { redactText } from '../transport/errors';
 import { fetchHostedRuns, type HostedRunResult } from '../transport/hostedRun';
 import { readHostedClient } from './connection';
 import { failedItem } from './continueOnFail';
@@ -60,7 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				fail(itemIndex, run.error);
 				continue;
 			}
-			returnData.push(...(await runItems(this, itemIndex, run.value, options)));
+			returnData.push(...(await runItems(this, itemIndex, run.value, options, client.secret)));
 		}
 	}
 	return returnData;
@@ -71,10 +72,12 @@ async function runItems(
 	itemIndex: number,
 	run: HostedRunResult,
 	options: GetResultsOptions,
+	secret: string,
 ): Promise<INodeExecutionData[]> {
 	const extraJson: IDataObject = {};
 	if (run.record.createdAt) extraJson.createdAt = run.record.createdAt;
-	if (run.errorText) extraJson.error_message = run.errorText;
+	// ViewComfy's own text about the failed run: a server may quote the credentials in it.
+	if (run.errorText) extraJson.error_message = redactText(run.errorText, secret);
 	// Two input items may ask for the same run: each gets its own list of the shared chunks.
 	const result = { ...run.result, outputs: run.result.outputs.map((output) => ({ ...output, chunks: [...output.chunks] })) };
 	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from './context';
+import { echoedCredentials, withEcho } from './echo';
 import { fastApiDetail, gatewayPage, issue, ValidationFailure, viewComfyError } from './errors';
 import type { Exchange } from './exchange';
 import { readInferCall, type InferCall } from './form-fields';
@@ -46,7 +47,7 @@ export async function handleInfer(ctx: EmulatorContext, ex: Exchange): Promise<v
 			500,
 			viewComfyError(
 				'Error while running the workflow',
-				'KSampler: CUDA out of memory. Tried to allocate 2.00 GiB (simulated by the ViewComfy emulator)',
+				withEcho('KSampler: CUDA out of memory. Tried to allocate 2.00 GiB (simulated by the ViewComfy emulator)', echoedCredentials(ctx, ex.req.headers)),
 				'OutOfMemoryError',
 			),
 		);

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BodyWriter, malformed, piecesLength, resultJsonPieces, truncatePieces } from './body';
 import { consoleLines } from './console-log';
 import type { EmulatorContext } from './context';
+import { echoedCredentials, withEcho } from './echo';
 import { viewComfyError } from './errors';
 import type { Exchange } from './exchange';
 import { resultLocation, type PendingResult } from './pending-results';
@@ -92,7 +93,9 @@ export async function answerStream(ctx: EmulatorContext, ex: Exchange, run: Run)
 	const b = ctx.state.current;
 	ex.head(201, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
 	const writer = new BodyWriter(ex.res, b.dripBytesPerSecond, ctx.signal);
+	const echo = echoedCredentials(ctx, ex.req.headers);
 	const lines = consoleLines(run.steps, run.result.execution_time_seconds);
+	if (echo) lines.splice(1, 0, `[debug] ${echo}`);
 	const gap = b.latencyMs / Math.max(1, lines.length - 1);
 	const cutAfterHeaders = ctx.state.take('resetAfterHeaders');
 	for (const [i, line] of lines.entries()) {
@@ -102,7 +105,7 @@ export async function answerStream(ctx: EmulatorContext, ex: Exchange, run: Run)
 	}
 	if (b.errorEvent) {
 		ex.markFault(`errorEvent:${b.errorEvent}`);
-		const error = viewComfyError('Error while running the workflow', 'VAEDecode: simulated failure', 'ExecutionError');
+		const error = viewComfyError('Error while running the workflow', withEcho('VAEDecode: simulated failure', echo), 'ExecutionError');
 		if (!(await writer.write(sseEvent('error', JSON.stringify(error))))) return;
 		if (b.errorEvent === 'thenEnd') return writer.end();
 	}

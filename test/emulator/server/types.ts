@@ -34,6 +34,12 @@ export interface EmulatorBehaviour {
 	cutStreamBeforeResult: boolean;
 	/** SSE: send an `error` event, then the result (`thenResult`) or nothing more (`thenEnd`). */
 	errorEvent: 'thenResult' | 'thenEnd' | null;
+	/**
+	 * Quote the client_id and client_secret the request sent back: in the 500 body of `error500`,
+	 * in an extra SSE log line, in the `errorEvent` data, in the hosted API's 500 bodies and in
+	 * the errorData of a failed hosted run. A client must redact them everywhere.
+	 */
+	echoSecret: boolean;
 	/** 201 whose result JSON is truncated (JSON body or `prompt_result` data). */
 	malformedJson: boolean;
 	/** 201 with a `text/html` page instead of the result. */

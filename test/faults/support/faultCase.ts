@@ -3,12 +3,12 @@
  * passed, and that the fault secret leaked nowhere, for docs/reliability.md.
  */
 import type { RunResult } from '../../harness';
-import { collectRunsInto, FAULT_SECRET, type ResultMode } from './nodeRun';
+import { collectRunsInto, FAULT_SECRET, type RowMode } from './nodeRun';
 import { secretLeaks } from './secretScan';
 
 export interface Observation {
 	fault: string;
-	mode: ResultMode;
+	mode: RowMode;
 	expected: string;
 	observed: string;
 	pass: boolean;

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode as runInHarness, type InputItem, type RunResult } from '../../harness';
+import { DEPLOYMENT_URL } from '../../integration/hosted/hostedNode';
 
 export type { RunResult };
 
@@ -16,6 +17,8 @@ export const FAULT_CLIENT_ID = 'fault-client';
 
 export type ResultMode = 'wait' | 'stream';
 export const RESULT_MODES: readonly ResultMode[] = ['wait', 'stream'];
+/** A row's mode: a result mode of a direct deployment, or the hosted API (submit, poll, download). */
+export type RowMode = ResultMode | 'hosted';
 
 const WORKFLOWS = resolve(__dirname, '../../fixtures/workflows');
 export const TXT2IMG_PATH = resolve(WORKFLOWS, 'txt2img.json');
@@ -76,6 +79,44 @@ export async function runNode(spec: NodeRunSpec): Promise<RunResult> {
 		input: spec.input,
 		continueOnFail: spec.continueOnFail,
 		signal: spec.signal,
+	});
+	runSink?.(run);
+	return run;
+}
+
+export interface HostedRunSpec {
+	/** The emulator's origin, as the credential's Hosted API URL. */
+	hostedApiUrl: string;
+	/** Over Run Workflow with the pasted txt2img workflow and fast polling. */
+	parameters?: INodeParameters;
+	/** Merged over FAST_HOSTED_OPTIONS. */
+	options?: INodeParameters;
+	input?: InputItem[];
+	continueOnFail?: boolean;
+}
+
+/** Polls fast enough that a run of a few hundred ms is seen running, then finished. */
+export const FAST_HOSTED_OPTIONS: INodeParameters = { ...FAST_OPTIONS, pollIntervalSeconds: 0.05, maxPollIntervalSeconds: 0.2 };
+
+/** Runs the node with a hosted-API credential (same fault secret), handed to the case like runNode's. */
+export async function runHostedNode(spec: HostedRunSpec): Promise<RunResult> {
+	const run = await runInHarness({
+		parameters: {
+			operation: 'runWorkflow',
+			workflowSource: 'paste',
+			workflowJson: txt2imgJson(),
+			...spec.parameters,
+			options: { ...FAST_HOSTED_OPTIONS, ...spec.options },
+		},
+		credentials: {
+			apiType: 'hosted',
+			hostedApiUrl: spec.hostedApiUrl,
+			endpointUrl: DEPLOYMENT_URL,
+			clientId: FAULT_CLIENT_ID,
+			clientSecret: FAULT_SECRET,
+		},
+		input: spec.input,
+		continueOnFail: spec.continueOnFail,
 	});
 	runSink?.(run);
 	return run;

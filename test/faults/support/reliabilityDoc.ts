@@ -26,7 +26,7 @@ export function renderReliabilityDoc(rows: readonly Observation[], durationSecon
 		'Each row runs the ViewComfy node inside n8n-core\'s real `WorkflowExecute` (test/harness) against the',
 		'ViewComfy emulator (test/emulator) or, where the emulator cannot produce the fault, a scripted loopback',
 		'server, over real HTTP on 127.0.0.1. "wait" is Result Mode "Wait for Result" (JSON), "stream" is',
-		'"Stream Logs" (SSE). Retries use small node options (Max Retries, Max Total Retry Wait) so the matrix',
+		'"Stream Logs" (SSE); "hosted" is the hosted API (submit, status polls, downloads). Retries use small node options (Max Retries, Max Total Retry Wait) so the matrix',
 		'runs in seconds; Timeout (Minutes) is set to fractions (0.01 = 0.6 s), below its UI minimum of 1, which',
 		'n8n does not enforce at run time. Request counts come from the servers\' own request records.',
 		'',

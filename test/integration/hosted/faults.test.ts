@@ -1,17 +1,20 @@
 /**
  * Hosted API faults through the node: server errors while polling are retried, a refused submit
  * is retried only when no run can have started, an expired download link and a run that outlives
- * the timeout fail with errors that say what happened and what to do. The secret never shows.
+ * the timeout fail with errors that say what happened and what to do. The secret shows in no
+ * run of this file: every run is scanned after its test.
  */
 import { PNG } from 'pngjs';
 
 import type { EmulatorHandle } from '../../emulator/server';
+import type { RunResult } from '../../harness';
+import { secretLeaks } from '../../faults/support/secretScan';
 import {
 	HOSTED_SECRET,
 	errorText,
 	getResultsParameters,
 	requestsOf,
-	runNode,
+	runNode as runHostedNode,
 	runWorkflowParameters,
 	useHostedEmulator,
 	visibleText,
@@ -29,7 +32,21 @@ function expectDownloadsWithoutCredentials(emu: EmulatorHandle): void {
 	}
 }
 
-afterEach(() => expectDownloadsWithoutCredentials(emulator()));
+/** Every run of the current test, for the secret scan after it. */
+let runs: RunResult[] = [];
+const runNode: typeof runHostedNode = async (emu, spec) => {
+	const run = await runHostedNode(emu, spec);
+	runs.push(run);
+	return run;
+};
+
+afterEach(() => {
+	expectDownloadsWithoutCredentials(emulator());
+	// Error message and description, the stored error, items, execution record and n8n log of each run.
+	const leaks = runs.map((run, index) => [index, secretLeaks(run, HOSTED_SECRET)] as const).filter(([, where]) => where.length);
+	runs = [];
+	expect(leaks).toEqual([]);
+});
 
 describe('polling', () => {
 	it('retries status answers of 500 and still delivers the image', async () => {
@@ -150,10 +167,13 @@ describe('timeouts and failed runs', () => {
 	});
 });
 
-it('no failure above showed the client secret', async () => {
+it('a server that echoes the secret in failing status answers: the error item shows it redacted, never in clear', async () => {
 	const emu = emulator();
-	emu.setBehaviour({ hostedStatus5xx: 'always', hostedLinkTtlSeconds: 0 });
+	emu.setBehaviour({ hostedStatus5xx: 'always', hostedLinkTtlSeconds: 0, echoSecret: true });
 	const run = await runNode(emu, { parameters: runWorkflowParameters({}, { maxRetries: 1 }), input: prompt, continueOnFail: true });
 	expect(run.items[0].json.error).toBeDefined();
+	// The echo reached the node (its marker stands where the secret was) ...
+	expect(visibleText(run)).toMatch(/client_secret=(\*\*\*|\[redacted\])/);
+	// ... and the secret itself is nowhere (the afterEach scan covers the execution record too).
 	expect(visibleText(run)).not.toContain(HOSTED_SECRET);
 });

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../context';
 import { BodyWriter } from '../body';
+import { echoedCredentials, withEcho } from '../echo';
 import { fastApiDetail, issue, ValidationFailure, viewComfyError, type ValidationIssue } from '../errors';
 import { Exchange } from '../exchange';
 import { fieldValue, readInferCall } from '../form-fields';
@@ -61,7 +62,8 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 	}
 	if (ctx.state.take('error500')) {
 		ex.markFault('error500');
-		return ex.json(500, viewComfyError('Error while submitting the workflow', 'Queue unavailable (simulated by the ViewComfy emulator)', 'QueueError'));
+		const details = withEcho('Queue unavailable (simulated by the ViewComfy emulator)', echoedCredentials(ctx, ex.req.headers));
+		return ex.json(500, viewComfyError('Error while submitting the workflow', details, 'QueueError'));
 	}
 	const outcome: HostedOutcome = b.resultStatus === 'completed-false' ? 'stuck' : b.resultStatus === 'status-error' ? 'error' : 'success';
 	ctx.hosted.runs.add({
@@ -71,6 +73,7 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 		durationMs: b.hostedRunMs,
 		outcome,
 		cancelledAtMs: null,
+		errorEcho: echoedCredentials(ctx, ex.req.headers),
 		prompt,
 		outputs: generateOutputs(prompt, form.files, b.outputBytes),
 	});
@@ -98,7 +101,7 @@ function status(ctx: EmulatorContext, ex: Exchange): void {
 	if (authProblem) return ex.json(401, fastApiDetail(authProblem));
 	if (ctx.state.take('hostedStatus5xx')) {
 		ex.markFault('hostedStatus5xx');
-		return ex.json(500, fastApiDetail('Internal Server Error'));
+		return ex.json(500, fastApiDetail(withEcho('Internal Server Error', echoedCredentials(ctx, ex.req.headers))));
 	}
 	if (ids.length === 0) {
 		return ex.json(422, { detail: [{ type: 'missing', loc: ['query', 'prompt_ids'], msg: 'Field required', input: null }] });

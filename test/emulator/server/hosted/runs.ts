@@ -4,6 +4,7 @@
  * with errorData, or never: stuck), or `cancelled` once a cancel arrived while it ran.
  */
 import type { ComfyWorkflow, OutputFile } from '../types';
+import { withEcho } from '../echo';
 import type { LinkSigner } from './links';
 
 export type HostedOutcome = 'success' | 'error' | 'stuck';
@@ -15,6 +16,8 @@ export interface HostedRun {
 	durationMs: number;
 	outcome: HostedOutcome;
 	cancelledAtMs: number | null;
+	/** The credentials the submit sent, quoted when `echoSecret` was on (else ''): they go into errorData. */
+	errorEcho: string;
 	prompt: ComfyWorkflow;
 	outputs: OutputFile[];
 }
@@ -89,7 +92,7 @@ export function runRecord(
 			errorData: {
 				errorType: 'ExecutionError',
 				errorMsg: 'Error while running the workflow',
-				errorDetails: 'VAEDecode: simulated failure (ViewComfy emulator)',
+				errorDetails: withEcho('VAEDecode: simulated failure (ViewComfy emulator)', run.errorEcho),
 			},
 		};
 	}
