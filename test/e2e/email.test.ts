@@ -1,14 +1,15 @@
 /**
- * Scenario 4: ViewComfy → Send Email (SMTP credential) to a real SMTP server on loopback. The mail
- * carries the generated image as an attachment, byte for byte what ViewComfy answered.
+ * Scenario 4: examples/email-attachment.workflow.json: ViewComfy → Send Email (SMTP credential)
+ * to a real SMTP server on loopback. The mail carries the generated image as an attachment, byte
+ * for byte what ViewComfy answered.
  */
 import type { ParsedMail } from 'mailparser';
 import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
 import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
 import { startSmtp, type LocalSmtp } from './helpers/smtp';
-import { fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
-import { chainWorkflow, codeNode, manualTrigger } from './helpers/workflow-builder';
+import { loadExample } from './helpers/examples';
+import { CREDENTIAL_REF } from './helpers/viewcomfy';
 
 const SMTP_USER = 'n8n-mailer';
 const SMTP_PASSWORD = 'e2e-smtp-password-3a9c';
@@ -32,30 +33,10 @@ describe('e2e: image sent by email', () => {
 				},
 			],
 		});
+		// The example as imported; only the credentials are the ones this n8n has.
 		const data = await runToCompletion(
 			scenario,
-			chainWorkflow('e2e: image by email', [
-				manualTrigger(),
-				codeNode('Prompt', "return [{ json: { prompt: 'a postcard of a sunny harbour' } }];"),
-				viewComfyNode({
-					workflowJson: fixtureWorkflowText('txt2img'),
-					parameters: mappedParameters({ '6-inputs-text': '={{ $json.prompt }}' }),
-				}),
-				{
-					name: 'Send Email',
-					type: 'n8n-nodes-base.emailSend',
-					typeVersion: 2.1,
-					parameters: {
-						fromEmail: 'n8n@example.com',
-						toEmail: 'art-desk@example.com',
-						subject: '=Your image: {{ $binary.data.fileName }}',
-						emailFormat: 'text',
-						text: '=Prompt id {{ $json.prompt_id }}',
-						options: { attachments: 'data' },
-					},
-					credentials: { smtp: SMTP_CREDENTIAL },
-				},
-			]),
+			loadExample('email-attachment', { credentials: { viewComfyApi: CREDENTIAL_REF, smtp: SMTP_CREDENTIAL } }),
 		);
 		results = nodeOutput(data, 'ViewComfy');
 		[mail] = await smtp.waitFor(1);

@@ -1,16 +1,19 @@
 /**
- * The hosted API in a real n8n: one workflow submits a run without waiting (its output is the
- * prompt_id), a second workflow fetches the result with Get Results. The emulator stands in for
- * api.viewcomfy.com and its storage; its record shows the credentials never reached a download link.
+ * The hosted API in a real n8n, as examples/hosted-submit-now.workflow.json and
+ * hosted-collect-later.workflow.json: one workflow submits a run without waiting (its output is
+ * the prompt_id), a second workflow fetches the result with Get Results. The emulator stands in
+ * for api.viewcomfy.com and its storage; its record shows the credentials never reached a download link.
  */
 import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import type { RecordedRequest } from '../emulator/server';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
 import { closeScenario, expectSecretNowhere, openScenario, pngSize, runToCompletion, sha256, type Scenario } from './helpers/scenario';
-import { E2E_CLIENT_ID, E2E_SECRET, fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
-import { chainWorkflow, codeNode, manualTrigger } from './helpers/workflow-builder';
+import { loadExample } from './helpers/examples';
+import { E2E_CLIENT_ID, E2E_SECRET } from './helpers/viewcomfy';
 
 const PROMPT = 'a paper boat on a stormy sea, ink drawing';
+/** Where the collect example expects the user's stored prompt_id. */
+const PROMPT_ID_PLACEHOLDER = 'PASTE-A-PROMPT-ID';
 const DEPLOYMENT_URL = 'https://team--viewcomfy-deployment.modal.run/';
 const RUN_MS = 25_000;
 const HOSTED_CREDENTIAL = { id: 'ViewComfyHostedC', name: 'ViewComfy hosted API (local emulator)' };
@@ -38,36 +41,16 @@ describe('e2e: hosted API, submit now, fetch the result in another workflow', ()
 				},
 			},
 		]);
-		const credentials = { credentials: { viewComfyApi: HOSTED_CREDENTIAL } };
+		const credentials = { viewComfyApi: HOSTED_CREDENTIAL };
 
-		const submit = await runToCompletion(
-			scenario,
-			chainWorkflow('e2e: hosted submit', [
-				manualTrigger(),
-				codeNode('Prompt', `return [{ json: { prompt: ${JSON.stringify(PROMPT)} } }];`),
-				viewComfyNode(
-					{
-						workflowJson: fixtureWorkflowText('txt2img'),
-						parameters: mappedParameters({ '6-inputs-text': '={{ $json.prompt }}' }),
-						waitForCompletion: false,
-					},
-					credentials,
-				),
-			]),
-		);
+		// The examples as imported; only the credential and, later, the stored prompt_id differ.
+		const submit = await runToCompletion(scenario, loadExample('hosted-submit-now', { credentials }));
 		submitted = nodeOutput(submit, 'ViewComfy');
 
 		const promptId = String(submitted[0]?.json.prompt_id);
 		const results = await runToCompletion(
 			scenario,
-			chainWorkflow('e2e: hosted get results', [
-				manualTrigger(),
-				codeNode('Stored Run', `return [{ json: { prompt_id: ${JSON.stringify(promptId)} } }];`),
-				{
-					...viewComfyNode({}, credentials),
-					parameters: { operation: 'getResults', promptIds: '={{ $json.prompt_id }}', options: { pollIntervalSeconds: 0.2 } },
-				},
-			]),
+			loadExample('hosted-collect-later', { credentials, replace: [[PROMPT_ID_PLACEHOLDER, promptId]] }),
 		);
 		fetched = nodeOutput(results, 'ViewComfy');
 		// What n8n sent, before the tests' own requests join the record.

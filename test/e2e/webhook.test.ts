@@ -1,6 +1,6 @@
 /**
- * Scenario 7: an active webhook workflow on a running `n8n start`: POST a prompt → ViewComfy →
- * Respond to Webhook with the binary. `curl` gets the PNG itself.
+ * Scenario 7: examples/webhook-returns-image.workflow.json, active on a running `n8n start`:
+ * POST a prompt → ViewComfy → Respond to Webhook with the binary. `curl` gets the PNG itself.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,8 +18,8 @@ import {
 	sha256,
 	type Scenario,
 } from './helpers/scenario';
-import { fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
-import { chainWorkflow } from './helpers/workflow-builder';
+import { exampleNode, loadExample } from './helpers/examples';
+import { CREDENTIAL_REF } from './helpers/viewcomfy';
 
 const run = promisify(execFile);
 const PROMPT = 'a paper boat on a puddle, macro photo';
@@ -33,28 +33,10 @@ describe('e2e: webhook answers with the generated image', () => {
 	beforeAll(async () => {
 		scenario = await openScenario({ workflow: 'txt2img' });
 		await scenario.instance.startServer();
-		await createActiveWorkflow(
-			scenario,
-			chainWorkflow('e2e: webhook image', [
-				{
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					parameters: { httpMethod: 'POST', path: 'e2e-draw', responseMode: 'responseNode', options: {} },
-					webhookId: '5b0f1c1e-2a57-4b8e-8f0a-6f7c2e9d1a01',
-				},
-				viewComfyNode({
-					workflowJson: fixtureWorkflowText('txt2img'),
-					parameters: mappedParameters({ '6-inputs-text': '={{ $json.body.prompt }}' }),
-				}),
-				{
-					name: 'Respond with Image',
-					type: 'n8n-nodes-base.respondToWebhook',
-					typeVersion: 1.1,
-					parameters: { respondWith: 'binary', responseDataSource: 'automatically', options: {} },
-				},
-			]),
-		);
+		// The example as imported; only the credential is the one this n8n has.
+		const workflow = loadExample('webhook-returns-image', { credentials: { viewComfyApi: CREDENTIAL_REF } });
+		const path = String(exampleNode(workflow, 'Webhook').parameters.path);
+		await createActiveWorkflow(scenario, workflow);
 		const file = join(scenario.instance.root, 'curl-answer.bin');
 		// The real curl, as a user would call the webhook.
 		const { stdout } = await run('curl', [
@@ -70,7 +52,7 @@ describe('e2e: webhook answers with the generated image', () => {
 			'content-type: application/json',
 			'--data',
 			JSON.stringify({ prompt: PROMPT }),
-			`${scenario.instance.server!.baseUrl}/webhook/e2e-draw`,
+			`${scenario.instance.server!.baseUrl}/webhook/${path}`,
 		]);
 		[status, contentType] = stdout.trim().split(' ');
 		body = readFileSync(file);
