@@ -15,7 +15,7 @@ const PROMPT = 'a paper boat on a stormy sea, ink drawing';
 /** Where the collect example expects the user's stored prompt_id. */
 const PROMPT_ID_PLACEHOLDER = 'PASTE-A-PROMPT-ID';
 const DEPLOYMENT_URL = 'https://team--viewcomfy-deployment.modal.run/';
-const RUN_MS = 25_000;
+const RUN_MS = 90_000;
 const HOSTED_CREDENTIAL = { id: 'ViewComfyHostedC', name: 'ViewComfy hosted API (local emulator)' };
 
 describe('e2e: hosted API, submit now, fetch the result in another workflow', () => {
@@ -25,8 +25,8 @@ describe('e2e: hosted API, submit now, fetch the result in another workflow', ()
 	let sentByN8n: RecordedRequest[];
 
 	beforeAll(async () => {
-		// Longer than importing and starting the second workflow takes (about 10 s), so Get Results
-		// finds the run still going and waits for it inside n8n.
+		// Longer than importing and starting the second workflow takes (about 10 s on an idle machine,
+		// over 60 s on a loaded one), so Get Results finds the run still going and waits for it inside n8n.
 		scenario = await openScenario({ workflow: 'txt2img', behaviour: { hostedRunMs: RUN_MS } });
 		await scenario.instance.importCredentials([
 			{
