@@ -3,6 +3,8 @@
  * engine as n8n 2.x runs an agent's tool call: its output JSON is what the model reads, so it stays
  * small, and a failure is an item the model can read instead of an error that ends the agent's run.
  */
+import { NodeHelpers } from 'n8n-workflow';
+
 import { ViewComfyApi } from '../../../credentials/ViewComfyApi.credentials';
 import { ViewComfy } from '../../../nodes/ViewComfy/ViewComfy.node';
 import { runWorkflowNode, VIEWCOMFY_NODE_TYPE, type RunNodeOptions, type RunResult } from '../../harness';
@@ -95,5 +97,18 @@ describe('a tool call that fails', () => {
 		const result = await run(VIEWCOMFY_NODE_TYPE, { parameters: foxRun(), clientSecret: 'vcs-PLAIN-WRONG-77' });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('401');
+	});
+});
+
+describe('what the editor shows on the tool', () => {
+	const notice = viewComfy.description.properties.find((property) => property.name === 'toolNotice')!;
+	const shown = (name: string, operation: string) =>
+		NodeHelpers.displayParameter({ operation }, notice, { typeVersion: 1 }, { ...viewComfy.description, name });
+
+	it("tells how to hand the prompt to the model with $fromAI, on the tool's Run Workflow only", () => {
+		expect(notice.displayName).toContain("$fromAI('prompt'");
+		expect(shown('viewComfyTool', 'runWorkflow')).toBe(true);
+		expect(shown('viewComfy', 'runWorkflow')).toBe(false);
+		expect(shown('viewComfyTool', 'listParameters')).toBe(false);
 	});
 });
