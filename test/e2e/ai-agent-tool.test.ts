@@ -189,8 +189,13 @@ describe('e2e: the node as an AI Agent tool', () => {
 				exampleWorkflow('e2e: agent, unknown key', (tool) => {
 					const mapper = tool.parameters.parameters as { value: Record<string, string> };
 					mapper.value = { '6-inputs-txt': mapper.value['6-inputs-text'] };
+					// Also the description n8n makes when the user leaves it to n8n ("Set Automatically").
+					tool.parameters.descriptionType = 'auto';
 				}),
 			);
+			expect(run.calls[0].tools.map((tool) => tool.function.description)).toEqual([
+				'Generate images, video or audio by running a ComfyUI workflow on ViewComfy',
+			]);
 			expect(inferRequests(scenario.emulator)).toEqual([]);
 			expect(run.calls).toHaveLength(2);
 			const [answer] = JSON.parse(run.toolMessage) as Array<{ error: string; description?: string }>;

@@ -16,7 +16,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Run Workflow',
 				value: 'runWorkflow',
-				action: 'Generate images, video or audio with a ComfyUI workflow',
+				action: 'Run a workflow',
 				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
 			},
 			{
