@@ -18,7 +18,9 @@ export class ViewComfy implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ {"runWorkflow": "Run Workflow", "getResults": "Get Results", "cancelRun": "Cancel Run", "listParameters": "List Workflow Parameters"}[$parameter["operation"]] }}',
-		description: 'Run ComfyUI workflows on ViewComfy and get the generated files as binary data',
+		// Also what an AI Agent's model reads about the tool variant when its Tool Description is left
+		// to n8n: the node has operations but no resource, so n8n uses this instead of an action.
+		description: 'Generate images, video or audio by running a ComfyUI workflow on ViewComfy',
 		defaults: { name: 'ViewComfy' },
 		// The literal, not NodeConnectionTypes.Main: n8n 1.x before 1.82 has no such export at run time.
 		inputs: ['main'],

@@ -42,6 +42,15 @@ export const nodeProperties: INodeProperties[] = [
 		],
 		default: 'runWorkflow',
 	},
+	{
+		// Shown only on the tool variant n8n makes for an AI Agent ('@tool'); older n8n hides it.
+		displayName:
+			"As an agent's tool: in the field that takes the prompt, put {{ $fromAI('prompt', 'What the image should show', 'string') }}. The model receives the run's status, prompt_id and the files' names, types and sizes; the files stay on this node's output.",
+		name: 'toolNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { '@tool': [true], operation: ['runWorkflow'] } },
+	},
 	...workflowSourceProperties,
 	...getResultsProperties,
 	...cancelRunProperties,

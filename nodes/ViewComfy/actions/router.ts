@@ -4,8 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as cancelRun from './cancelRun.operation';
 import * as getResults from './getResults.operation';
 import * as listParameters from './listParameters.operation';
-import { toNodeError } from './nodeErrors';
+import { errorItemJson, toNodeError } from './nodeErrors';
 import * as runWorkflow from './runWorkflow.operation';
+import { runsAsTool } from './toolCall';
 
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>> = {
 	runWorkflow: runWorkflow.execute,
@@ -24,6 +25,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [await execute.call(this)];
 	} catch (error) {
 		// Failures before any item (the credential) get the same explanation as an item's.
-		throw toNodeError(this.getNode(), error, { itemIndex: 0 });
+		const nodeError = toNodeError(this.getNode(), error, { itemIndex: 0 });
+		// An agent's tool call is one item. Its failure is an answer the model reads and can act on
+		// (tell the user, fix its input, try again); thrown, it would end the agent's whole run.
+		if (runsAsTool(this)) return [[{ json: errorItemJson(nodeError, error), pairedItem: { item: 0 } }]];
+		throw nodeError;
 	}
 }

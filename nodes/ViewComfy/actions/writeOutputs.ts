@@ -5,6 +5,7 @@ import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
 import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
 import { BinaryDataSink } from './binaryDataSinks';
+import { runsAsTool } from './toolCall';
 
 /** The options of Run Workflow and Get Results that shape the output items. */
 export interface OutputOptions {
@@ -42,7 +43,10 @@ export async function buildOutputItems(
 		execution_time_seconds: meta.execution_time_seconds,
 		...extraJson,
 	};
-	if (options.includePrompt) runJson.prompt = meta.prompt as IDataObject;
+	// As an agent's tool the JSON is what the model reads: the executed workflow and the log lines
+	// would cost it thousands of tokens and tell it nothing it can act on.
+	if (runsAsTool(ctx)) delete runJson.logs;
+	else if (options.includePrompt) runJson.prompt = meta.prompt as IDataObject;
 
 	const items: INodeExecutionData[] = [];
 	for (const planned of planOutputItems(files, outputMode, options.binaryPropertyName)) {
