@@ -3,7 +3,6 @@
  * n8n-core's WorkflowExecute, in both result modes where it applies. After a complete run the
  * observations become docs/reliability.md.
  */
-import { closeSharedDispatcher } from '../../nodes/ViewComfy/transport/agent';
 import { shutdownHarness } from '../harness';
 import { registerBatchCases } from './cases/batches';
 import { registerDeadlineCases } from './cases/deadlines';
@@ -21,7 +20,6 @@ const started = performance.now();
 
 afterAll(async () => {
 	await closeEmulators();
-	await closeSharedDispatcher();
 	shutdownHarness();
 	const rows = completeMatrix();
 	// A partial run (`-t`, a crash) must not replace the record of a full one.

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { parsePromptIds } from '../helpers/hostedPromptIds';
 import type { Settled } from '../helpers/mapInOrder';
-import { fetchHostedRuns, type HostedRunResult } from '../transport/hostedRun';
+import { fetchHostedRuns, type HostedRunResult } from '../transport/hosted/hostedRun';
 import { readHostedClient } from './connection';
 import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
 import { errorItemJson, toNodeError } from './nodeErrors';

@@ -4,8 +4,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { describeHttpFailure } from '../helpers/httpErrorHints';
 import { RunFailedError } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
-import { InferHttpError } from '../transport/errors';
-import { HostedError, HostedHttpError } from '../transport/hostedErrors';
+import { InferHttpError } from '../transport/direct/directErrors';
+import { HostedError, HostedHttpError, HostedNetworkError } from '../transport/hosted/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -60,7 +60,7 @@ function explain(error: unknown): Explanation {
 	if (error instanceof HostedHttpError) {
 		return { message: error.message, description: error.hint, http: { status: error.status, body: error.body } };
 	}
-	if (error instanceof HostedError || error instanceof UserInputError) {
+	if (error instanceof HostedError || error instanceof HostedNetworkError || error instanceof UserInputError) {
 		return { message: error.message, description: error.hint };
 	}
 	if (error instanceof RunFailedError) {

@@ -5,7 +5,8 @@ import { mapInOrder } from '../helpers/mapInOrder';
 import { buildParams } from '../helpers/params';
 import { assertRunSucceeded } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
-import { infer, type InferConnection } from '../transport/infer';
+import { infer, type InferConnection } from '../transport/direct/infer';
+import { n8nHttpOf } from '../transport/http/n8nHttp';
 import { readApiConnection, type ApiConnection } from './connection';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { runHostedItem } from './runWorkflowHosted';
@@ -149,6 +150,7 @@ async function runDirectCall(
 		connection,
 		request,
 		{
+			http: n8nHttpOf(ctx),
 			openOutputSink: sinks.open,
 			timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
 			signal: ctx.getExecutionCancelSignal?.(),

@@ -4,11 +4,13 @@
  * bounded and retried. Real HTTP on 127.0.0.1, real multipart parsed by busboy.
  */
 import { randomUUID } from 'node:crypto';
-import { HostedApiClient, STATUS_IDS_PER_REQUEST } from '../../../nodes/ViewComfy/transport/hostedClient';
-import { HostedHttpError, HostedNetworkError } from '../../../nodes/ViewComfy/transport/hostedErrors';
-import { fetchHostedRuns, runHosted, type HostedCallOptions } from '../../../nodes/ViewComfy/transport/hostedRun';
-import { testHostedCredentials } from '../../../nodes/ViewComfy/transport/hostedTestCredentials';
-import { OutputTooLargeError } from '../../../nodes/ViewComfy/transport/errors';
+import { HostedApiClient, STATUS_IDS_PER_REQUEST, type CallScope } from '../../../nodes/ViewComfy/transport/hosted/hostedClient';
+import { CallDeadline } from '../../../nodes/ViewComfy/transport/http/callDeadline';
+import { n8nHttp } from '../transport/n8nHttp';
+import { HostedHttpError, HostedNetworkError } from '../../../nodes/ViewComfy/transport/hosted/hostedErrors';
+import { fetchHostedRuns, runHosted, type HostedCallOptions } from '../../../nodes/ViewComfy/transport/hosted/hostedRun';
+import { testHostedCredentials } from '../../../nodes/ViewComfy/transport/hosted/hostedTestCredentials';
+import { OutputTooLargeError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { CLIENT_ID, CLIENT_SECRET, errorTexts, rejectionOf } from '../transport/fixtures';
 import { closedPort, serversPerTest, sha256, type LoopbackServer } from '../transport/loopback';
 
@@ -16,7 +18,15 @@ const server = serversPerTest();
 const DEPLOYMENT = 'https://team--deployment.modal.run/';
 
 function client(apiUrl: string): HostedApiClient {
-	return new HostedApiClient({ hostedApiUrl: apiUrl, endpointUrl: DEPLOYMENT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+	return new HostedApiClient(
+		{ hostedApiUrl: apiUrl, endpointUrl: DEPLOYMENT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+		n8nHttp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+	);
+}
+
+/** One call's deadline and retries, as hostedRun gives them. */
+function scope(): CallScope {
+	return { deadline: new CallDeadline(10_000), retry: { maxRetries: 0, maxRetryWaitMs: 0 } };
 }
 
 function options(overrides: Partial<HostedCallOptions> = {}): HostedCallOptions {
@@ -90,7 +100,7 @@ describe('on the wire', () => {
 	it('status: GET on the trailing-slash route with repeated prompt_ids, in batches of 50', async () => {
 		const api = await server((_req, res) => json(res, 200, []));
 		const ids = Array.from({ length: STATUS_IDS_PER_REQUEST + 3 }, () => randomUUID());
-		expect(await client(api.origin).status(ids, new AbortController().signal)).toEqual([]);
+		expect(await client(api.origin).status(ids, scope())).toEqual([]);
 		expect(api.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
 		const first = new URL(api.requests[0].path, 'http://x');
 		expect(first.pathname).toBe('/api/workflow/infer/');
@@ -100,14 +110,14 @@ describe('on the wire', () => {
 
 	it('a Hosted API URL with a path keeps it; one with the route pasted in is cut back to the base', async () => {
 		const api = await server((_req, res) => json(res, 200, []));
-		await client(`${api.origin}/proxy/viewcomfy/`).status(['a'], new AbortController().signal);
-		await client(`${api.origin}/api/workflow/infer/`).status(['b'], new AbortController().signal);
+		await client(`${api.origin}/proxy/viewcomfy/`).status(['a'], scope());
+		await client(`${api.origin}/api/workflow/infer/`).status(['b'], scope());
 		expect(api.requests.map((r) => r.path)).toEqual(['/proxy/viewcomfy/api/workflow/infer/?prompt_ids=a', '/api/workflow/infer/?prompt_ids=b']);
 	});
 
 	it('cancel: JSON {prompt_id, view_comfy_api_url} and the message from data.message', async () => {
 		const api = await server((_req, res) => json(res, 200, { data: { message: 'Cancellation requested' } }));
-		expect(await client(api.origin).cancel('run-1', new AbortController().signal)).toBe('Cancellation requested');
+		expect(await client(api.origin).cancel('run-1', scope())).toBe('Cancellation requested');
 		expect(api.requests[0]).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel' });
 		expect(api.requests[0].headers['content-type']).toBe('application/json');
 		expect(api.requests[0].headers.client_id).toBe(CLIENT_ID);
@@ -121,7 +131,7 @@ describe('redirects', () => {
 			res.writeHead(307, { location: other.url(req.url ?? '/') });
 			res.end();
 		});
-		await client(api.origin).status(['x'], new AbortController().signal);
+		await client(api.origin).status(['x'], scope());
 		expect(api.requests[0].headers.client_secret).toBe(CLIENT_SECRET);
 		expect(other.requests[0].headers).not.toHaveProperty('client_secret');
 		expect(other.requests[0].headers).not.toHaveProperty('client_id');

@@ -1,6 +1,7 @@
 /** Shared inputs for the transport integration tests. */
 import type { InferRequest } from '../../../nodes/ViewComfy/helpers/interfaces';
-import type { InferCallOptions, InferConnection } from '../../../nodes/ViewComfy/transport/infer';
+import type { InferCallOptions, InferConnection } from '../../../nodes/ViewComfy/transport/direct/infer';
+import { n8nHttp } from './n8nHttp';
 
 export const CLIENT_ID = 'client-id-1234';
 export const CLIENT_SECRET = 'vc-secret-7f3a9c1e5b';
@@ -17,6 +18,7 @@ export function options(overrides: Partial<InferCallOptions> = {}): InferCallOpt
 		maxRetryWaitMs: 5_000,
 		maxOutputBytes: 64 * 1024 * 1024,
 		retryBaseDelayMs: 5,
+		http: n8nHttp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
 		...overrides,
 	};
 }

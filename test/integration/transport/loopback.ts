@@ -6,7 +6,6 @@ import busboy from 'busboy';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeSharedDispatcher } from '../../../nodes/ViewComfy/transport/agent';
 
 export interface ReceivedFile {
 	name: string;
@@ -98,7 +97,6 @@ export function serversPerTest(): typeof startServer {
 		await Promise.all(started.splice(0).map((s) => s.close()));
 	});
 	afterAll(async () => {
-		await closeSharedDispatcher();
 	});
 	return async (handler, opts) => {
 		const srv = await startServer(handler, opts);

@@ -1,8 +1,7 @@
 /** The shared dispatcher honours HTTP_PROXY and NO_PROXY, read when it is (re)created. */
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { closeSharedDispatcher } from '../../../nodes/ViewComfy/transport/agent';
-import { infer } from '../../../nodes/ViewComfy/transport/infer';
+import { infer } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { connectionTo, options, request, resultJson } from './fixtures';
 import { serversPerTest } from './loopback';
 
@@ -38,7 +37,6 @@ afterEach(async () => {
 		if (value === undefined) delete process.env[key];
 		else process.env[key] = value;
 	}
-	await closeSharedDispatcher();
 });
 
 afterAll(async () => {
@@ -58,7 +56,6 @@ describe('proxy settings', () => {
 		const srv = await resultServer();
 		process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		delete process.env.NO_PROXY;
-		await closeSharedDispatcher();
 		await infer(connectionTo(srv.url('/')), request(), options());
 		expect(tunnelled).toContain(srv.origin.replace('http://', ''));
 		expect(srv.requests).toHaveLength(1);
@@ -69,7 +66,6 @@ describe('proxy settings', () => {
 		tunnelled.length = 0;
 		process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		process.env.NO_PROXY = '127.0.0.1';
-		await closeSharedDispatcher();
 		await infer(connectionTo(srv.url('/')), request(), options());
 		expect(tunnelled).toEqual([]);
 		expect(srv.requests).toHaveLength(1);

@@ -1,5 +1,5 @@
 /** testCredentials() against real loopback servers: the probe it sends and how answers read. */
-import { testCredentials } from '../../../nodes/ViewComfy/transport/infer';
+import { testCredentials } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { CLIENT_ID, CLIENT_SECRET, connectionTo } from './fixtures';
 import { closedPort, serversPerTest, type LoopbackServer } from './loopback';
 

@@ -6,7 +6,7 @@ import {
 	HostedRunNotFoundError,
 	HostedRunTimeoutError,
 	hostedHttpFailure,
-} from '../../../nodes/ViewComfy/transport/hostedErrors';
+} from '../../../nodes/ViewComfy/transport/hosted/hostedErrors';
 
 const SECRET = 'unit-secret-9f8e7d';
 

@@ -56,8 +56,11 @@ export class StreamEndedError extends ViewComfyTransportError {
 	}
 }
 
-/** The server answered with a status that is neither success nor redirect. */
-export class InferHttpError extends ViewComfyTransportError {
+/**
+ * An answer whose status is neither success nor redirect. The protocol layers (direct infer,
+ * hosted API) word the message; the shared core only needs the facts to decide on a retry.
+ */
+export abstract class HttpStatusError extends ViewComfyTransportError {
 	constructor(
 		readonly status: number,
 		/** The start of the response body (at most 4,096 characters). */
@@ -68,6 +71,33 @@ export class InferHttpError extends ViewComfyTransportError {
 		readonly attempts = 1,
 	) {
 		super(message);
+	}
+
+	/** The same failure, saying how many attempts were made. */
+	abstract afterAttempts(attempts: number, secret: string): HttpStatusError;
+}
+
+/** No connection could be made or it closed before any answer. */
+export abstract class ConnectionError extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+		message: string,
+	) {
+		super(message);
+	}
+
+	/** The same failure, saying how many attempts were made. */
+	abstract afterAttempts(attempts: number): ConnectionError;
+}
+
+/** What exchange.ts reports when a hop got no answer; each protocol turns it into its own ConnectionError. */
+export class NetworkFailure extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+	) {
+		super(`Could not get an answer from ${host}: ${describeNetworkCode(code)}`);
 	}
 }
 
@@ -84,21 +114,6 @@ export class InterruptedResponseError extends ViewComfyTransportError {
 				(code ? ` (${code})` : '') +
 				'. The generation may have finished on ViewComfy; run the node again, or turn on Retry Interrupted Streams (a retry runs the workflow again).' +
 				describeLogTail(logs),
-		);
-	}
-}
-
-/** No connection could be made or it closed before any answer, also after the retries. */
-export class InferNetworkError extends ViewComfyTransportError {
-	constructor(
-		readonly host: string,
-		readonly code: string | undefined,
-		attempts: number,
-	) {
-		super(
-			`Could not get an answer from ${host}: ${describeNetworkCode(code)}` +
-				(attempts > 1 ? ` (tried ${attempts} times)` : '') +
-				'. Check the Endpoint URL, that the deployment is running, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).',
 		);
 	}
 }
