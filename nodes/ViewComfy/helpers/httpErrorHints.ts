@@ -4,6 +4,11 @@
  */
 /** Reason phrases (RFC 9110) of the statuses a ViewComfy call can meet; others show the number alone. */
 const STATUS_TEXT: Readonly<Record<number, string>> = {
+	301: 'Moved Permanently',
+	302: 'Found',
+	303: 'See Other',
+	307: 'Temporary Redirect',
+	308: 'Permanent Redirect',
 	400: 'Bad Request',
 	401: 'Unauthorized',
 	402: 'Payment Required',

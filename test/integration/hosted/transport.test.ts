@@ -9,7 +9,6 @@ import { CallDeadline } from '../../../nodes/ViewComfy/transport/http/callDeadli
 import { n8nHttp } from '../transport/n8nHttp';
 import { HostedHttpError, HostedNetworkError } from '../../../nodes/ViewComfy/transport/hosted/hostedErrors';
 import { fetchHostedRuns, runHosted, type HostedCallOptions } from '../../../nodes/ViewComfy/transport/hosted/hostedRun';
-import { testHostedCredentials } from '../../../nodes/ViewComfy/transport/hosted/hostedTestCredentials';
 import { OutputTooLargeError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { CLIENT_ID, CLIENT_SECRET, errorTexts, rejectionOf } from '../transport/fixtures';
 import { closedPort, serversPerTest, sha256, type LoopbackServer } from '../transport/loopback';
@@ -217,43 +216,3 @@ describe('errors', () => {
 	});
 });
 
-describe('testHostedCredentials', () => {
-	const connection = (apiUrl: string, clientSecret = CLIENT_SECRET) => ({ hostedApiUrl: apiUrl, endpointUrl: DEPLOYMENT, clientId: CLIENT_ID, clientSecret });
-
-	it.each([
-		[200, []],
-		[404, { detail: 'Prompt not found' }],
-	])('takes %i for a random id as accepted credentials, sending them once', async (status, body) => {
-		const api = await server((_req, res) => json(res, status, body));
-		expect(await testHostedCredentials(connection(api.origin))).toEqual({ ok: true });
-		expect(api.requests).toHaveLength(1);
-		const probe = new URL(api.requests[0].path, 'http://x');
-		expect(probe.pathname).toBe('/api/workflow/infer/');
-		expect(probe.searchParams.getAll('prompt_ids')).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
-		expect(api.requests[0].headers.client_id).toBe(CLIENT_ID);
-	});
-
-	it.each([401, 403])('reports rejected credentials on %i, without the secret', async (status) => {
-		const api = await server((_req, res) => json(res, status, { detail: `Invalid secret ${CLIENT_SECRET}` }));
-		const result = await testHostedCredentials(connection(api.origin));
-		expect(result).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^ViewComfy rejected the Client ID or Client Secret \\(HTTP ${status}\\)\\. Check the Client ID`)) });
-		expect(JSON.stringify(result)).not.toContain(CLIENT_SECRET);
-	});
-
-	it('quotes the server on a 500 and names a bad Hosted API URL', async () => {
-		const api = await server((_req, res) => json(res, 500, { errorMsg: 'Database down' }));
-		expect(await testHostedCredentials(connection(api.origin))).toEqual({ ok: false, message: expect.stringContaining('Database down') });
-		expect(await testHostedCredentials(connection('ftp://api.viewcomfy.com'))).toEqual({
-			ok: false,
-			message: expect.stringContaining('The Hosted API URL must start with https:// or http://'),
-		});
-	});
-
-	it('gives up after its timeout and says so', async () => {
-		const api = await server(() => undefined);
-		expect(await testHostedCredentials(connection(api.origin), { timeoutMs: 200 })).toEqual({
-			ok: false,
-			message: expect.stringMatching(/^No answer from 127\.0\.0\.1:\d+ within 0\.2 seconds\. Check the Hosted API URL\.$/),
-		});
-	});
-});

@@ -12,15 +12,16 @@ export function connectionTo(endpointUrl: string): InferConnection {
 
 /** Small waits so retries take milliseconds, never the production backoff. */
 export function options(overrides: Partial<InferCallOptions> = {}): InferCallOptions {
-	return {
+	const merged = {
 		timeoutMs: 60_000,
 		maxRetries: 4,
 		maxRetryWaitMs: 5_000,
 		maxOutputBytes: 64 * 1024 * 1024,
 		retryBaseDelayMs: 5,
-		http: n8nHttp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
 		...overrides,
 	};
+	// n8n hands the authenticated helper the same cancel signal the node passes as `signal`.
+	return { http: n8nHttp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, merged.signal), ...merged };
 }
 
 export function request(overrides: Partial<InferRequest> = {}): InferRequest {

@@ -25,6 +25,8 @@ export interface HopBody {
 }
 
 export async function sendHop(http: N8nHttp, hop: HopRequest, body: HopBody | undefined, deadline: CallDeadline): Promise<HttpAnswer> {
+	const stopped = deadline.stopError;
+	if (stopped) return await Promise.reject(stopped);
 	const options: IHttpRequestOptions = {
 		url: hop.url.href,
 		method: hop.method as IHttpRequestMethods,
