@@ -88,15 +88,12 @@ export async function startServer(handler: Handler, opts: StartOptions = {}): Pr
 }
 
 /**
- * `startServer` for one test file: each server is closed after its test, and the shared
- * dispatcher's pooled connections after the file.
+ * `startServer` for one test file: each server is closed after its test.
  */
 export function serversPerTest(): typeof startServer {
 	const started: LoopbackServer[] = [];
 	afterEach(async () => {
 		await Promise.all(started.splice(0).map((s) => s.close()));
-	});
-	afterAll(async () => {
 	});
 	return async (handler, opts) => {
 		const srv = await startServer(handler, opts);

@@ -57,7 +57,27 @@ export async function sendHop(http: N8nHttp, hop: HopRequest, body: HopBody | un
 
 /** The stop error when the call was stopped; otherwise which connection failed, and how. */
 async function failedHop(err: unknown, hop: HopRequest, deadline: CallDeadline): Promise<never> {
+	closeAbandonedRequest(err);
 	return await Promise.reject(deadline.stopError ?? new NetworkFailure(hop.url.host, networkErrorCode(err)));
+}
+
+/**
+ * axios rejects on its `timeout` but leaves the request, and so the connection, open (measured
+ * with n8n-core 2.8's helper): the server would go on waiting on a call nobody reads. The
+ * request travels on the error (directly, or as the cause of n8n's NodeApiError).
+ */
+function closeAbandonedRequest(err: unknown): void {
+	const seen = new Set<unknown>();
+	let current: unknown = err;
+	while (current !== null && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const { request, cause } = current as { request?: { destroyed?: boolean; destroy?: () => void }; cause?: unknown };
+		if (request && request.destroyed === false && typeof request.destroy === 'function') {
+			request.destroy();
+			return;
+		}
+		current = cause;
+	}
 }
 
 /** The start of a body (at most `limit` bytes) as text; the rest is not downloaded. */
