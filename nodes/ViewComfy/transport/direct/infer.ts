@@ -93,15 +93,25 @@ async function readResult(
 	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes, openSink });
 	const reader = (sse ?? json) as SseResultReader | ResultStreamParser;
 	const read = await readBody(answer, hop, deadline, reader, sse).then(
-		() => ({ ok: true as const }),
+		() => finish(sse, json as ResultStreamParser),
 		(error: unknown) => ({ ok: false as const, error }),
 	);
-	if (!read.ok) {
-		reader.abort(read.error instanceof Error ? read.error : new Error(String(read.error)));
-		return await Promise.reject(read.error);
+	if (read.ok) return read.result;
+	// Sinks of a failed attempt are destroyed before the error goes on (n8n stops waiting on them).
+	reader.abort(read.error instanceof Error ? read.error : new Error(String(read.error)));
+	return await Promise.reject(read.error);
+}
+
+/** The result once the body is read; the decoder's error if it is incomplete or invalid. */
+function finish(
+	sse: SseResultReader | undefined,
+	json: ResultStreamParser,
+): { ok: true; result: InferResult } | { ok: false; error: unknown } {
+	try {
+		return { ok: true, result: sse ? sse.end() : { ...json.end(), logs: [], errorEvents: [] } };
+	} catch (error) {
+		return { ok: false, error };
 	}
-	if (sse) return sse.end();
-	return { ...(json as ResultStreamParser).end(), logs: [], errorEvents: [] };
 }
 
 async function readBody(
