@@ -1,5 +1,5 @@
-/** The shared dispatcher honours HTTP_PROXY and NO_PROXY, read when it is (re)created. */
-import { createServer, type Server } from 'node:http';
+/** n8n's request helpers honour HTTP_PROXY and NO_PROXY, and the node's calls go through them. */
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { infer } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { connectionTo, options, request, resultJson } from './fixtures';
@@ -8,14 +8,33 @@ import { serversPerTest } from './loopback';
 const server = serversPerTest();
 const savedEnv = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
 
-/** A CONNECT proxy that records the targets it tunnels to. */
+/**
+ * A proxy that records the targets it carries: CONNECT tunnels, and plain HTTP requests with an
+ * absolute URI (how a forwarding proxy is asked for http:// targets), forwarded upstream.
+ */
 let proxy: Server;
 const tunnelled: string[] = [];
 
 beforeAll(async () => {
-	proxy = createServer((_req, res) => {
-		res.writeHead(405);
-		res.end();
+	proxy = createServer((req, res) => {
+		let target: URL;
+		try {
+			target = new URL(req.url ?? '');
+		} catch {
+			res.writeHead(405);
+			res.end();
+			return;
+		}
+		tunnelled.push(target.host);
+		const upstream = httpRequest(
+			{ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
 	});
 	proxy.on('connect', (req, clientSocket, head) => {
 		tunnelled.push(req.url ?? '');

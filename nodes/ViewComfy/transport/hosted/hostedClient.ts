@@ -41,6 +41,7 @@ export class HostedApiClient {
 	readonly deploymentUrl: string;
 	/** The client secret as sent, for redaction. */
 	readonly secret: string;
+	private readonly clientId: string;
 	private readonly routes: HostedRoutes;
 
 	/** Checks the connection settings; throws UserInputError naming the field that is wrong. */
@@ -50,7 +51,9 @@ export class HostedApiClient {
 	) {
 		this.routes = hostedRoutes(parseHostedApiUrl(conn.hostedApiUrl));
 		this.deploymentUrl = parseEndpointUrl(conn.endpointUrl).href;
-		this.secret = checkedCredentials(conn).clientSecret;
+		const checked = checkedCredentials(conn);
+		this.clientId = checked.clientId;
+		this.secret = checked.clientSecret;
 	}
 
 	get apiHost(): string {
@@ -73,10 +76,15 @@ export class HostedApiClient {
 		return records;
 	}
 
-	/** The API's message, if it gave one. */
-	async cancel(promptId: string, scope: CallScope): Promise<string | undefined> {
+	/**
+	 * The API's message, if it gave one. `afterStop`: n8n already stopped the execution, whose
+	 * cancel signal would abort a request through its authenticated helper; the credential's
+	 * headers then go along explicitly, to the API's own origin only, as the helper would send them.
+	 */
+	async cancel(promptId: string, scope: CallScope, afterStop = false): Promise<string | undefined> {
 		const body = { build: () => buildCancelBody(promptId, this.deploymentUrl), contentType: 'application/json' };
-		const text = await this.call('POST', this.routes.cancel, 'cancel', 'read', scope, body);
+		const ownCredentials = afterStop ? { client_id: this.clientId, client_secret: this.secret } : undefined;
+		const text = await this.call('POST', this.routes.cancel, 'cancel', 'read', scope, body, ownCredentials);
 		const json = parseJsonOrUndefined(text) as { message?: unknown; data?: { message?: unknown } } | undefined;
 		if (json === undefined) return text.trim() || undefined;
 		const message = json?.data?.message ?? json?.message;
@@ -90,6 +98,7 @@ export class HostedApiClient {
 		kind: RequestKind,
 		scope: CallScope,
 		body?: HopBody,
+		ownCredentials?: Record<string, string>,
 	): Promise<string> {
 		return await callFollowingRedirects({
 			http: this.http,
@@ -103,6 +112,7 @@ export class HostedApiClient {
 			retry: { ...scope.retry, kind, deadline: scope.deadline, secret: this.secret },
 			statusError: (status, text, retryAfterMs) => hostedHttpFailure(status, text, step, this.secret, retryAfterMs),
 			connectionError: (failure) => new HostedNetworkError(failure.host, failure.code, 'api'),
+			ownCredentials,
 			read: async (answer) => await readAll(answer.body, MAX_ANSWER_BYTES),
 		});
 	}

@@ -219,7 +219,7 @@ async function withDeadline<T>(opts: HostedCallOptions, task: (scope: CallScope)
 async function cancelOnStop(client: HostedApiClient, promptId: string, opts: HostedCallOptions): Promise<void> {
 	// Its own short deadline without n8n's cancel signal (that one has fired): one attempt.
 	const scope: CallScope = { deadline: new CallDeadline(CANCEL_ON_STOP_TIMEOUT_MS), retry: { maxRetries: 0, maxRetryWaitMs: 0 } };
-	const sent = await settle(client.cancel(promptId, scope));
+	const sent = await settle(client.cancel(promptId, scope, true));
 	scope.deadline.dispose();
 	if (sent.ok) opts.onCancelSent?.({ promptId, ok: true, message: sent.value ?? 'cancel requested' });
 	else {

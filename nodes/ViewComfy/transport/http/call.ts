@@ -27,6 +27,8 @@ export interface HttpCall<T> {
 	statusError: (status: number, body: string, retryAfterMs: number | undefined) => HttpStatusError | Error;
 	/** The protocol's error for a hop that got no answer. */
 	connectionError: (failure: NetworkFailure) => ConnectionError;
+	/** See sendHop: only for the cancel request sent after n8n stopped the execution. */
+	ownCredentials?: Record<string, string>;
 	/** Reads a 2xx answer; what it throws is retried when the routine calls it retryable. */
 	read: (answer: HttpAnswer, hop: HopRequest) => Promise<T>;
 }
@@ -51,7 +53,7 @@ export async function callFollowingRedirects<T>(call: HttpCall<T>): Promise<T> {
 }
 
 async function exchange<T>(call: HttpCall<T>, hop: HopRequest): Promise<HopOutcome<T>> {
-	const answer = await sendHop(call.http, hop, call.body, call.deadline).catch(async (err: unknown) =>
+	const answer = await sendHop(call.http, hop, call.body, call.deadline, call.ownCredentials).catch(async (err: unknown) =>
 		await Promise.reject(err instanceof NetworkFailure ? call.connectionError(err) : err),
 	);
 	const status = answer.statusCode;

@@ -24,7 +24,17 @@ export interface HopBody {
 	contentType?: string;
 }
 
-export async function sendHop(http: N8nHttp, hop: HopRequest, body: HopBody | undefined, deadline: CallDeadline): Promise<HttpAnswer> {
+/**
+ * @param ownCredentials headers sent instead of n8n's authenticated helper, for the one request
+ *   made after n8n stopped the execution: that helper would abort it with the cancel signal.
+ */
+export async function sendHop(
+	http: N8nHttp,
+	hop: HopRequest,
+	body: HopBody | undefined,
+	deadline: CallDeadline,
+	ownCredentials?: Record<string, string>,
+): Promise<HttpAnswer> {
 	const stopped = deadline.stopError;
 	if (stopped) return await Promise.reject(stopped);
 	const options: IHttpRequestOptions = {
@@ -43,7 +53,10 @@ export async function sendHop(http: N8nHttp, hop: HopRequest, body: HopBody | un
 		options.body = body.build();
 		if (body.contentType) options.headers = { 'content-type': body.contentType };
 	}
-	const sent = hop.withCredentials ? http.withCredentials(options) : http.plain(options);
+	let sent: Promise<unknown>;
+	if (!hop.withCredentials) sent = http.plain(options);
+	else if (ownCredentials) sent = http.plain({ ...options, headers: { ...options.headers, ...ownCredentials } });
+	else sent = http.withCredentials(options);
 	const answer = await sent.then(asHttpAnswer, (err: unknown) => failedHop(err, hop, deadline));
 	// Past the headers, the body stream is all that is left to stop at the deadline or on cancel.
 	const stopBody = () => answer.body.destroy();
