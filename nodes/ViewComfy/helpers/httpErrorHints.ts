@@ -2,6 +2,7 @@
  * What to tell the user when ViewComfy answers with an HTTP error: the status, the server's own
  * words (its error bodies are undocumented, so several shapes are read), and what to check.
  */
+import { redactSecrets } from './redact';
 /** Reason phrases (RFC 9110) of the statuses a ViewComfy call can meet; others show the number alone. */
 const STATUS_TEXT: Readonly<Record<number, string>> = {
 	301: 'Moved Permanently',
@@ -165,15 +166,7 @@ export function describeHttpFailure(
 	body: string | undefined,
 	secrets: readonly string[] = [],
 ): { message: string; description: string } {
-	const hidden = secrets.filter((secret) => typeof secret === 'string' && secret !== '');
-	const redact = (value: string): string => {
-		let result = value;
-		for (const secret of hidden) {
-			// Also the JSON-escaped spelling, which survives in the raw body of a JSON answer.
-			for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) result = result.split(form).join('***');
-		}
-		return result;
-	};
+	const redact = (value: string): string => redactSecrets(value, secrets);
 	const server = parseServerError(redact(typeof body === 'string' ? body : ''));
 	const statusText = STATUS_TEXT[status];
 	const statusLine = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;

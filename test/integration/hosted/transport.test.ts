@@ -203,7 +203,7 @@ describe('errors', () => {
 		const api = await server((_req, res) => json(res, 401, { detail: `bad secret ${CLIENT_SECRET}` }));
 		const err = await rejectionOf(runHosted(client(api.origin), { params: { a: 1 }, files: [] }, options()));
 		expect(err).toBeInstanceOf(HostedHttpError);
-		expect(err.message).toMatch(/^The ViewComfy hosted API answered HTTP 401 Unauthorized: bad secret \*\*\* \(submitting the run\)$/);
+		expect(err.message).toMatch(/^The ViewComfy hosted API answered HTTP 401 Unauthorized: bad secret \[redacted\] \(submitting the run\)$/);
 		expect(errorTexts(err)).not.toContain(CLIENT_SECRET);
 	});
 

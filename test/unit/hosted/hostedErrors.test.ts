@@ -41,7 +41,7 @@ describe('hostedHttpFailure', () => {
 	it('blanks the secret out of what the server echoed', () => {
 		const err = hostedHttpFailure(401, JSON.stringify({ detail: `bad secret ${SECRET}` }), 'status', SECRET);
 		expect(err.message).not.toContain(SECRET);
-		expect(err.message).toContain('bad secret ***');
+		expect(err.message).toContain('bad secret [redacted]');
 	});
 });
 

@@ -44,7 +44,7 @@ export interface InferCallOptions extends RetryOptions {
 export async function infer(conn: InferConnection, req: InferRequest, opts: InferCallOptions): Promise<InferResult> {
 	const secret = conn.clientSecret ?? '';
 	return await inferUnredacted(conn, req, opts).catch(
-		async (err: unknown) => await Promise.reject(redactSecret(redactSecret(err, secret), secret.trim())),
+		async (err: unknown) => await Promise.reject(redactSecret(err, secret)),
 	);
 }
 

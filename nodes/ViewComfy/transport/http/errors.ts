@@ -3,6 +3,8 @@
  * to explain the failure (status, limit, logs) and a message a user can act on.
  * None of them may carry the client secret: `redactSecret` is the last line of defence.
  */
+import { redactSecrets } from '../../helpers/redact';
+
 
 /** Base of the transport's own errors, so callers can tell them from programming errors. */
 export class ViewComfyTransportError extends Error {
@@ -191,17 +193,9 @@ export function describeNetworkCode(code: string | undefined): string {
 	return text ? `${text} (${code})` : `the connection failed (${code})`;
 }
 
-/** Secrets this short would blank out ordinary words; they cannot be told apart from text. */
-const MIN_REDACTABLE_LENGTH = 4;
-const REDACTED = '[redacted]';
-
-/** `text` with every occurrence of `secret` (raw and URL-encoded) replaced. */
+/** `text` with the secret replaced, in every spelling (see helpers/redact.ts). */
 export function redactText(text: string, secret: string): string {
-	if (secret.length < MIN_REDACTABLE_LENGTH) return text;
-	let out = text.split(secret).join(REDACTED);
-	const encoded = encodeURIComponent(secret);
-	if (encoded !== secret) out = out.split(encoded).join(REDACTED);
-	return out;
+	return redactSecrets(text, [secret]);
 }
 
 /**
@@ -209,7 +203,7 @@ export function redactText(text: string, secret: string): string {
  * Defensive: nothing we build should contain it, but server texts (bodies, logs) are quoted.
  */
 export function redactSecret<E>(err: E, secret: string): E {
-	if (!(err instanceof Error) || secret.length < MIN_REDACTABLE_LENGTH) return err;
+	if (!(err instanceof Error)) return err;
 	const scrub = (text: string) => redactText(text, secret);
 	err.message = scrub(err.message);
 	if (err.stack) err.stack = scrub(err.stack);
