@@ -6,7 +6,7 @@ import {
 	redactSecret,
 	redactText,
 } from '../../../nodes/ViewComfy/transport/http/errors';
-import { checkedCredentials } from '../../../nodes/ViewComfy/transport/direct/connection';
+import { checkedCredentials } from '../../../nodes/ViewComfy/transport/direct/inferConnection';
 import { UserInputError } from '../../../nodes/ViewComfy/helpers/userInputError';
 
 describe('transport errors', () => {

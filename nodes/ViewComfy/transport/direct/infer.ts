@@ -12,13 +12,13 @@ import { networkErrorCode } from '../http/exchange';
 import type { HttpAnswer, N8nHttp } from '../http/n8nHttp';
 import { MAX_REDIRECTS, type HopRequest } from '../http/redirects';
 import type { RetryOptions } from '../http/retry';
-import { checkedCredentials, type InferConnection } from './connection';
+import { checkedCredentials, type InferConnection } from './inferConnection';
 import { InferNetworkError, directHttpFailure } from './directErrors';
 import { buildInferForm } from './inferForm';
 import { ResultStreamParser } from './resultStreamParser';
 import { SseResultReader } from './sseResultReader';
 
-export type { InferConnection } from './connection';
+export type { InferConnection } from './inferConnection';
 export type { RetryInfo } from '../http/retry';
 
 export interface InferCallOptions extends RetryOptions {

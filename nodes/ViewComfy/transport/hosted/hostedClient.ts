@@ -11,7 +11,7 @@ import { InferRedirectError, ResultFormatError, formatBytes } from '../http/erro
 import type { HopBody } from '../http/exchange';
 import type { N8nHttp, ResponseBody } from '../http/n8nHttp';
 import type { RequestKind, RetryOptions } from '../http/retry';
-import { checkedCredentials, type InferConnection } from '../direct/connection';
+import { checkedCredentials, type InferConnection } from '../direct/inferConnection';
 import { HostedNetworkError, hostedHttpFailure, type HostedStep } from './hostedErrors';
 import { buildCancelBody, buildHostedSubmitForm, type HostedSubmitRequest } from './hostedForm';
 import { parseStatusAnswer, parseSubmitAnswer, type HostedRunRecord, type HostedSubmitAnswer } from './hostedRecords';
