@@ -1,6 +1,9 @@
 // tsc only emits .js; n8n also needs each node's icons and codex file beside the built node,
 // and the package entry point (index.js) lives in dist so that npm pack ships dist alone.
-const { src, dest, task } = require('gulp');
+// The node is then bundled with esbuild: the package has no runtime dependencies, so the
+// libraries it uses (devDependencies such as eventsource-parser) ship inside dist/.
+const { src, dest, task, series } = require('gulp');
+const esbuild = require('esbuild');
 
 function copyAssets() {
 	return src(['index.js', 'nodes/**/*.{svg,png}', 'nodes/**/*.node.json', 'credentials/**/*.{svg,png}'], {
@@ -9,4 +12,20 @@ function copyAssets() {
 	}).pipe(dest('dist'));
 }
 
-task('build:assets', copyAssets);
+async function bundleNode() {
+	const entry = 'dist/nodes/ViewComfy/ViewComfy.node.js';
+	await esbuild.build({
+		entryPoints: [entry],
+		outfile: entry,
+		allowOverwrite: true,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		// n8n provides it (a peer dependency); crypto is the one Node module the rules allow.
+		external: ['n8n-workflow', 'crypto'],
+		logLevel: 'warning',
+	});
+}
+
+task('build:assets', series(copyAssets, bundleNode));

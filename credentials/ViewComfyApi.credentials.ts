@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 	Icon,
@@ -11,9 +12,11 @@ import type {
  *
  * Credentials saved before the API choice existed have no `apiType`: they read as `direct`.
  *
- * The connection test lives on the node (`methods.credentialTest.viewComfyApiTest`), not here as a
- * declarative request: the cheap probes we use answer 422 (direct) or 404 (hosted) on success,
- * which a declarative test would count as failures.
+ * The connection test asks the hosted API for the status of a prompt id no run has (the nil
+ * UUID): a request that costs no run, that ViewComfy refuses with 401/403 when it does not accept
+ * the Client ID and Secret, and answers 2xx when it does. A direct deployment has no route that
+ * answers 2xx without running the workflow, so for a direct credential the test checks the key
+ * pair only; the Endpoint URL is checked by the first run (see the README).
  */
 export class ViewComfyApi implements ICredentialType {
 	name = 'viewComfyApi';
@@ -86,14 +89,24 @@ export class ViewComfyApi implements ICredentialType {
 		},
 	];
 
-	// Lets the same credential drive n8n's HTTP Request node ("Predefined credential type").
+	// The node's requests to the credential's own origin, and n8n's HTTP Request node
+	// ("Predefined credential type"), send these. Pasted values often carry stray spaces.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				client_id: '={{$credentials.clientId}}',
-				client_secret: '={{$credentials.clientSecret}}',
+				client_id: '={{String($credentials.clientId).trim()}}',
+				client_secret: '={{String($credentials.clientSecret).trim()}}',
 			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			// A credential saved without Hosted API URL uses the default, as the node does.
+			baseURL: '={{String($credentials.hostedApiUrl || "https://api.viewcomfy.com").trim().replace(/\\/+$/, "")}}',
+			url: '/api/workflow/infer/?prompt_ids=00000000-0000-0000-0000-000000000000',
+			method: 'GET',
 		},
 	};
 }

@@ -48,6 +48,7 @@ node scripts/bootstrap.cjs || exit 1
 stage "typecheck" npm run --silent typecheck
 stage "lint" npm run --silent lint
 stage "build" npm run --silent build
+stage "scan" npm run --silent scan
 stage "unit" jest_stage unit
 stage "emulator" jest_stage emulator
 stage "integration" jest_stage integration

@@ -4,10 +4,11 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/properties';
 import { router } from './actions/router';
-import { credentialTest, resourceMapping } from './methods';
+import { resourceMapping } from './methods';
 
 export class ViewComfy implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,9 +23,8 @@ export class ViewComfy implements INodeType {
 		// to n8n: the node has operations but no resource, so n8n uses this instead of an action.
 		description: 'Generate images, video or audio by running a ComfyUI workflow on ViewComfy',
 		defaults: { name: 'ViewComfy' },
-		// The literal, not NodeConnectionTypes.Main: n8n 1.x before 1.82 has no such export at run time.
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
 			{
@@ -37,7 +37,7 @@ export class ViewComfy implements INodeType {
 		properties: nodeProperties,
 	};
 
-	methods = { credentialTest, resourceMapping };
+	methods = { resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

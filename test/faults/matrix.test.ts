@@ -4,7 +4,6 @@
  * (test/faults/run.ts) the observations of a complete run become docs/reliability.md; a plain
  * run leaves that tracked file alone.
  */
-import { closeSharedDispatcher } from '../../nodes/ViewComfy/transport/agent';
 import { shutdownHarness } from '../harness';
 import { registerBatchCases } from './cases/batches';
 import { registerDeadlineCases } from './cases/deadlines';
@@ -24,7 +23,6 @@ const started = performance.now();
 
 afterAll(async () => {
 	await closeEmulators();
-	await closeSharedDispatcher();
 	shutdownHarness();
 	if (!writeDocsRequested()) return;
 	const rows = completeMatrix();

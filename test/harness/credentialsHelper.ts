@@ -3,8 +3,10 @@ import type {
 	ICredentialType,
 	ICredentials,
 	IHttpRequestOptions,
+	INode,
 	INodeCredentialsDetails,
 	INodeProperties,
+	Workflow,
 } from 'n8n-workflow';
 import { ICredentialsHelper, UnexpectedError } from 'n8n-workflow';
 
@@ -43,8 +45,26 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	async authenticate(): Promise<IHttpRequestOptions> {
-		throw new UnexpectedError('authenticate() is not available in the test harness');
+	/**
+	 * What n8n's CredentialsHelper does for a generic `authenticate` block: each header value is an
+	 * expression over `$credentials`, resolved by the workflow's own expression engine.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.types[typeName]?.authenticate;
+		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') {
+			throw new UnexpectedError(`The harness only applies generic authenticate blocks ("${typeName}")`);
+		}
+		const headers: Record<string, string> = { ...(requestOptions.headers as Record<string, string>) };
+		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
+			headers[name] = String(workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, ''));
+		}
+		return { ...requestOptions, headers };
 	}
 
 	async preAuthentication(): Promise<undefined> {

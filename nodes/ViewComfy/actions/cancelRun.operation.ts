@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { parsePromptIds } from '../helpers/hostedPromptIds';
-import { cancelHostedRun } from '../transport/hostedRun';
+import { cancelHostedRun } from '../transport/hosted/hostedRun';
 import { readHostedClient } from './connection';
 import { failedItem } from './continueOnFail';
 import { hostedCallOptions } from './hostedCallOptions';

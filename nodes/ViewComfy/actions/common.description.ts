@@ -26,7 +26,7 @@ export const workflowSourceProperties: INodeProperties[] = [
 			{
 				name: 'From Binary Property',
 				value: 'binary',
-				description: 'Read workflow_api.json from a binary property of each input item',
+				description: "Read the workflow (ComfyUI's Export (API) JSON file) from a binary property of each input item",
 			},
 		],
 		default: 'paste',
@@ -50,7 +50,7 @@ export const workflowSourceProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'workflow',
 		required: true,
-		description: 'Name of the binary property of the input item that holds workflow_api.json',
+		description: "Name of the binary property of the input item that holds the workflow (ComfyUI's Export (API) JSON file)",
 		displayOptions: { show: { operation: workflowOperations, workflowSource: ['binary'] } },
 	},
 ];

@@ -3,8 +3,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { parseEndpointUrl } from '../helpers/endpointUrl';
 import { DEFAULT_HOSTED_API_URL } from '../helpers/hostedApiUrl';
 import { UserInputError } from '../helpers/userInputError';
-import { HostedApiClient } from '../transport/hostedClient';
-import type { InferConnection } from '../transport/infer';
+import { HostedApiClient } from '../transport/hosted/hostedClient';
+import type { InferConnection } from '../transport/direct/infer';
+import { n8nHttpOf } from '../transport/http/n8nHttp';
 
 /** Which API the credential chose; credentials saved before the choice existed are direct. */
 export type ApiConnection =
@@ -17,7 +18,7 @@ export async function readApiConnection(ctx: IExecuteFunctions): Promise<ApiConn
 	const connection = connectionOf(credentials);
 	if (credentials.apiType !== 'hosted') return { api: 'direct', connection };
 	const hostedApiUrl = credentials.hostedApiUrl ?? DEFAULT_HOSTED_API_URL;
-	const client = new HostedApiClient({ ...connection, hostedApiUrl: String(hostedApiUrl) });
+	const client = new HostedApiClient({ ...connection, hostedApiUrl: String(hostedApiUrl) }, n8nHttpOf(ctx));
 	return { api: 'hosted', client };
 }
 

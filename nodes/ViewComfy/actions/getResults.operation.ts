@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { parsePromptIds } from '../helpers/hostedPromptIds';
 import type { Settled } from '../helpers/mapInOrder';
-import { redactText } from '../transport/errors';
-import { fetchHostedRuns, type HostedRunResult } from '../transport/hostedRun';
+import { redactSecrets } from '../helpers/redact';
+import { fetchHostedRuns, type HostedRunResult } from '../transport/hosted/hostedRun';
 import { readHostedClient } from './connection';
 import { failedItem } from './continueOnFail';
 import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
@@ -77,7 +77,7 @@ async function runItems(
 	const extraJson: IDataObject = {};
 	if (run.record.createdAt) extraJson.createdAt = run.record.createdAt;
 	// ViewComfy's own text about the failed run: a server may quote the credentials in it.
-	if (run.errorText) extraJson.error_message = redactText(run.errorText, secret);
+	if (run.errorText) extraJson.error_message = redactSecrets(run.errorText, [secret]);
 	// Two input items may ask for the same run: each gets its own list of the shared chunks.
 	const result = { ...run.result, outputs: run.result.outputs.map((output) => ({ ...output, chunks: [...output.chunks] })) };
 	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);

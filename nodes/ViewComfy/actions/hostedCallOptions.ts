@@ -4,8 +4,8 @@ import {
 	DEFAULT_MAX_POLL_INTERVAL_SECONDS,
 	DEFAULT_POLL_BACKOFF,
 	DEFAULT_POLL_INTERVAL_SECONDS,
-} from '../transport/hostedPollPolicy';
-import type { HostedCallOptions } from '../transport/hostedRun';
+} from '../transport/hosted/hostedPollPolicy';
+import type { HostedCallOptions } from '../transport/hosted/hostedRun';
 
 /** The node options the hosted API calls read (a subset of the Options collection). */
 export interface HostedOptionValues {

@@ -2,10 +2,11 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeHttpFailure } from '../helpers/httpErrorHints';
+import { redactSecrets } from '../helpers/redact';
 import { RunFailedError } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
-import { InferHttpError } from '../transport/errors';
-import { HostedError, HostedHttpError } from '../transport/hostedErrors';
+import { InferHttpError } from '../transport/direct/directErrors';
+import { HostedError, HostedHttpError, HostedNetworkError } from '../transport/hosted/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -29,7 +30,7 @@ export function toNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 
 	const { itemIndex } = context;
-	const scrub = (text: string) => scrubSecret(text, context.secret);
+	const scrub = (text: string) => redactSecrets(text, [context.secret]);
 	const explained = explain(error);
 	const message = scrub(explained.message) + ((context.itemCount ?? 1) > 1 ? ` [item ${itemIndex}]` : '');
 	const description = explained.description && scrub(explained.description);
@@ -60,7 +61,7 @@ function explain(error: unknown): Explanation {
 	if (error instanceof HostedHttpError) {
 		return { message: error.message, description: error.hint, http: { status: error.status, body: error.body } };
 	}
-	if (error instanceof HostedError || error instanceof UserInputError) {
+	if (error instanceof HostedError || error instanceof HostedNetworkError || error instanceof UserInputError) {
 		return { message: error.message, description: error.hint };
 	}
 	if (error instanceof RunFailedError) {
@@ -95,8 +96,4 @@ export function errorItemJson(nodeError: NodeError, cause: unknown): IDataObject
 	const logs = (cause as { logs?: unknown })?.logs;
 	if (Array.isArray(logs) && logs.length) json.logs = logs as string[];
 	return json;
-}
-
-function scrubSecret(text: string, secret?: string): string {
-	return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
 }

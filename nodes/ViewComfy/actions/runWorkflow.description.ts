@@ -117,7 +117,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						description:
-							'Optional binary property with a mask for this image, sent as <key>-viewcomfymask',
+							'Optional binary property with a mask for this image, sent as &lt;key&gt;-viewcomfymask',
 					},
 				],
 			},

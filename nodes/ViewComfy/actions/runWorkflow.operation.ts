@@ -5,7 +5,8 @@ import { mapInOrder } from '../helpers/mapInOrder';
 import { buildParams } from '../helpers/params';
 import { assertRunSucceeded } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
-import { infer, type InferConnection } from '../transport/infer';
+import { infer, type InferConnection } from '../transport/direct/infer';
+import { n8nHttpOf } from '../transport/http/n8nHttp';
 import { readApiConnection, type ApiConnection } from './connection';
 import { failedItem } from './continueOnFail';
 import { runHostedItem } from './runWorkflowHosted';
@@ -16,7 +17,6 @@ import {
 	readWorkflow,
 	type WorkflowSource,
 } from './readItemInputs';
-import { BinaryDataSinks } from './binaryDataSinks';
 import { buildOutputItems, type OutputOptions } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
@@ -111,13 +111,7 @@ async function runDirectItem(
 	extraJson: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
-	// Output files go to n8n's binary store while they arrive; a failed call's are awaited here.
-	const sinks = new BinaryDataSinks(ctx);
-	try {
-		return await runDirectCall(ctx, itemIndex, connection, { ...request, logs: stream }, options, extraJson, sinks);
-	} finally {
-		await sinks.settle();
-	}
+	return await runDirectCall(ctx, itemIndex, connection, { ...request, logs: stream }, options, extraJson);
 }
 
 async function runDirectCall(
@@ -127,7 +121,6 @@ async function runDirectCall(
 	request: InferRequest,
 	options: RunOptions,
 	extraJson: IDataObject,
-	sinks: BinaryDataSinks,
 ): Promise<INodeExecutionData[]> {
 	const stream = request.logs;
 	const nodeName = ctx.getNode().name;
@@ -135,7 +128,7 @@ async function runDirectCall(
 		connection,
 		request,
 		{
-			openOutputSink: sinks.open,
+			http: n8nHttpOf(ctx),
 			timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
 			signal: ctx.getExecutionCancelSignal?.(),
 			maxRetries: options.maxRetries ?? 8,

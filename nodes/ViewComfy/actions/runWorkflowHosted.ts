@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { HostedApiClient } from '../transport/hostedClient';
-import type { HostedSubmitRequest } from '../transport/hostedForm';
-import { runHosted, submitHostedRun } from '../transport/hostedRun';
+import type { HostedApiClient } from '../transport/hosted/hostedClient';
+import type { HostedSubmitRequest } from '../transport/hosted/hostedForm';
+import { runHosted, submitHostedRun } from '../transport/hosted/hostedRun';
 import { hostedCallOptions } from './hostedCallOptions';
 import type { RunOptions } from './runWorkflow.operation';
 import { buildOutputItems } from './writeOutputs';

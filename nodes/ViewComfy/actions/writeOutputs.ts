@@ -1,10 +1,8 @@
-import { Readable } from 'node:stream';
-import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
 import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
-import { BinaryDataSink } from './binaryDataSinks';
 import { runsAsTool } from './toolCall';
 
 /** The options of Run Workflow and Get Results that shape the output items. */
@@ -53,10 +51,7 @@ export async function buildOutputItems(
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
 			const output = outputs[file.index];
-			binary[property] =
-				output.sink instanceof BinaryDataSink
-					? await storedBinary(output.sink, file)
-					: await ctx.helpers.prepareBinaryData(takeBytes(output), file.fileName, file.mimeType);
+			binary[property] = await ctx.helpers.prepareBinaryData(takeBytes(output), file.fileName, file.mimeType);
 		}
 		const json: IDataObject =
 			outputMode === 'itemPerFile' && planned.files.length === 1
@@ -72,45 +67,13 @@ export async function buildOutputItems(
 }
 
 /**
- * The file n8n stored while the answer arrived. Its name and type were taken from the fields
- * before `data`; only an answer that repeats them after `data` can change them, and then the
- * record is corrected the way prepareBinaryData would have set it.
+ * Hands the decoded chunks to n8n as one Buffer and drops our reference to them. Not a stream:
+ * a Readable n8n accepts in all its binary modes needs node:stream, which n8n Cloud's rules
+ * forbid (see docs/performance.md for what that costs in filesystem mode).
  */
-async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise<IBinaryData> {
-	const binary = await sink.stored;
-	if (sink.fileName !== file.fileName) {
-		binary.fileName = file.fileName;
-		const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : '';
-		if (extension) binary.fileExtension = extension;
-	}
-	if (sink.mimeType !== file.mimeType) {
-		binary.mimeType = file.mimeType;
-		binary.fileType = fileTypeFromMimeType(file.mimeType);
-	}
-	return binary;
-}
-
-/**
- * Hands the decoded chunks to n8n and drops our reference to them, so a large video is held
- * once, not twice. A stream lets n8n's filesystem mode write it to disk without a copy.
- */
-function takeBytes(output: DecodedOutput): Buffer | Readable {
+function takeBytes(output: DecodedOutput): Buffer {
 	const chunks = output.chunks;
 	output.chunks = [];
 	if (chunks.length === 1) return chunks[0];
-	if (chunks.length === 0) return Buffer.alloc(0);
-	return chunkStream(chunks);
-}
-
-/**
- * One chunk per read, each let go once n8n has it. Not Readable.from(): it pushes the next chunk
- * synchronously inside read(), and read() then returns both joined, a copy of every other chunk
- * (and of much of the file when n8n's disk writes lag behind).
- */
-function chunkStream(chunks: Buffer[]): Readable {
-	return new Readable({
-		read() {
-			setImmediate(() => this.push(chunks.shift() ?? null));
-		},
-	});
+	return Buffer.concat(chunks, output.byteLength);
 }

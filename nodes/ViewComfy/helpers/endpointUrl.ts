@@ -11,10 +11,8 @@ export function parseEndpointUrl(value: unknown): URL {
 			hint,
 		});
 	}
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = parseUrl(text);
+	if (!url) {
 		throw new UserInputError(`The Endpoint URL "${shorten(text)}" is not a valid URL`, {
 			field: 'Endpoint URL',
 			hint,
@@ -37,4 +35,10 @@ export function parseEndpointUrl(value: unknown): URL {
 
 function shorten(text: string): string {
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `text` as a URL (relative to `base` when given), or undefined when it is not one. */
+export function parseUrl(text: string, base?: string | URL): URL | undefined {
+	const baseText = base === undefined ? undefined : String(base);
+	return URL.canParse(text, baseText) ? new URL(text, baseText) : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * The hosted API's base URL from the credential, and the three routes the node calls on it. Pure.
  */
+import { parseUrl } from './endpointUrl';
 import { UserInputError } from './userInputError';
 
 export const DEFAULT_HOSTED_API_URL = 'https://api.viewcomfy.com';
@@ -24,10 +25,8 @@ export function parseHostedApiUrl(value: unknown): URL {
 	// A credential saved without the field (e.g. through n8n's public API) means the default.
 	const text = value === undefined || value === null ? DEFAULT_HOSTED_API_URL : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw new UserInputError('The Hosted API URL of the ViewComfy credential is empty', { field: FIELD, hint: HINT });
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = parseUrl(text);
+	if (!url) {
 		throw new UserInputError(`The Hosted API URL ${JSON.stringify(text.slice(0, 80))} is not a valid URL`, { field: FIELD, hint: HINT });
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {

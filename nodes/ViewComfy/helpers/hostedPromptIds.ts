@@ -44,14 +44,20 @@ function splitIds(value: unknown, field: string): string[] {
 	// JSON list text, as a Set node or a copied array gives it.
 	const trimmed = value.trim();
 	if (trimmed.startsWith('[')) {
-		try {
-			return splitIds(JSON.parse(trimmed) as unknown, field);
-		} catch (error) {
-			if (error instanceof UserInputError) throw error;
-		}
+		const list = parseJsonOrUndefined(trimmed);
+		if (list !== undefined) return splitIds(list, field);
 	}
 	return trimmed
 		.split(/[\s,;]+/)
 		.map((piece) => piece.replace(/^["']|["']$/g, ''))
 		.filter((piece) => piece !== '');
+}
+
+/** A JSON text's value; undefined when it is not JSON (then it is read as a plain list of ids). */
+function parseJsonOrUndefined(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
 }

@@ -2,7 +2,33 @@
  * What to tell the user when ViewComfy answers with an HTTP error: the status, the server's own
  * words (its error bodies are undocumented, so several shapes are read), and what to check.
  */
-import { STATUS_CODES } from 'node:http';
+import { redactSecrets } from './redact';
+/** Reason phrases (RFC 9110) of the statuses a ViewComfy call can meet; others show the number alone. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+	301: 'Moved Permanently',
+	302: 'Found',
+	303: 'See Other',
+	307: 'Temporary Redirect',
+	308: 'Permanent Redirect',
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	402: 'Payment Required',
+	403: 'Forbidden',
+	404: 'Not Found',
+	405: 'Method Not Allowed',
+	408: 'Request Timeout',
+	409: 'Conflict',
+	410: 'Gone',
+	413: 'Payload Too Large',
+	415: 'Unsupported Media Type',
+	422: 'Unprocessable Entity',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	501: 'Not Implemented',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+};
 
 export const MAX_EXCERPT_LENGTH = 300;
 
@@ -140,17 +166,9 @@ export function describeHttpFailure(
 	body: string | undefined,
 	secrets: readonly string[] = [],
 ): { message: string; description: string } {
-	const hidden = secrets.filter((secret) => typeof secret === 'string' && secret !== '');
-	const redact = (value: string): string => {
-		let result = value;
-		for (const secret of hidden) {
-			// Also the JSON-escaped spelling, which survives in the raw body of a JSON answer.
-			for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) result = result.split(form).join('***');
-		}
-		return result;
-	};
+	const redact = (value: string): string => redactSecrets(value, secrets);
 	const server = parseServerError(redact(typeof body === 'string' ? body : ''));
-	const statusText = STATUS_CODES[status];
+	const statusText = STATUS_TEXT[status];
 	const statusLine = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
 	const message =
 		server.message !== undefined

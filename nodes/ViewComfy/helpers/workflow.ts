@@ -121,26 +121,33 @@ export function parseJsonText(text: string, source: string, expected: string): u
 	if (body.trim() === '') {
 		throw new UserInputError(`${source} is empty`, { field: source, hint: `Paste ${expected}.` });
 	}
+	const parsed = parseOutcome(body);
+	if (parsed.ok) return parsed.value;
+	const v8Message = parsed.message;
+	const offset = jsonErrorOffset(body, v8Message);
+	const what = cleanJsonMessage(v8Message);
+	if (offset === undefined) {
+		throw new UserInputError(`${source} is not valid JSON: ${what}`, {
+			field: source,
+			hint: `Fix the JSON, or paste ${expected}.`,
+		});
+	}
+	const where = locate(body, offset);
+	throw new UserInputError(
+		`${source} is not valid JSON: ${what} at line ${where.line}, column ${where.column}`,
+		{
+			field: source,
+			hint: `The problem is near: ${where.excerpt === '' ? '(end of text)' : where.excerpt}. Fix the JSON there, or paste ${expected}.`,
+		},
+	);
+}
+
+/** JSON.parse's value, or its error message (which names the position). */
+function parseOutcome(body: string): { ok: true; value: unknown } | { ok: false; message: string } {
 	try {
-		return JSON.parse(body) as unknown;
+		return { ok: true, value: JSON.parse(body) as unknown };
 	} catch (error) {
-		const v8Message = error instanceof Error ? error.message : String(error);
-		const offset = jsonErrorOffset(body, v8Message);
-		const what = cleanJsonMessage(v8Message);
-		if (offset === undefined) {
-			throw new UserInputError(`${source} is not valid JSON: ${what}`, {
-				field: source,
-				hint: `Fix the JSON, or paste ${expected}.`,
-			});
-		}
-		const where = locate(body, offset);
-		throw new UserInputError(
-			`${source} is not valid JSON: ${what} at line ${where.line}, column ${where.column}`,
-			{
-				field: source,
-				hint: `The problem is near: ${where.excerpt === '' ? '(end of text)' : where.excerpt}. Fix the JSON there, or paste ${expected}.`,
-			},
-		);
+		return { ok: false, message: error instanceof Error ? error.message : String(error) };
 	}
 }
 

@@ -9,7 +9,6 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ViewComfyApi } from '../../../credentials/ViewComfyApi.credentials';
 import { ViewComfy } from '../../../nodes/ViewComfy/ViewComfy.node';
-import { closeSharedDispatcher } from '../../../nodes/ViewComfy/transport/agent';
 import { startEmulator, type EmulatorHandle, type RecordedRequest, type StartEmulatorOptions } from '../../emulator/server';
 import type { InputItem } from '../../harness/inputItemsNode';
 import { shutdownN8nRuntime } from '../../harness/n8nRuntime';
@@ -49,7 +48,6 @@ export function useHostedEmulator(options: StartEmulatorOptions = {}): () => Emu
 	});
 	afterAll(async () => {
 		await emu.close();
-		await closeSharedDispatcher();
 		shutdownN8nRuntime();
 	});
 	return () => emu;

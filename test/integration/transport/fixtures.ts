@@ -1,6 +1,7 @@
 /** Shared inputs for the transport integration tests. */
 import type { InferRequest } from '../../../nodes/ViewComfy/helpers/interfaces';
-import type { InferCallOptions, InferConnection } from '../../../nodes/ViewComfy/transport/infer';
+import type { InferCallOptions, InferConnection } from '../../../nodes/ViewComfy/transport/direct/infer';
+import { n8nHttp } from './n8nHttp';
 
 export const CLIENT_ID = 'client-id-1234';
 export const CLIENT_SECRET = 'vc-secret-7f3a9c1e5b';
@@ -11,7 +12,7 @@ export function connectionTo(endpointUrl: string): InferConnection {
 
 /** Small waits so retries take milliseconds, never the production backoff. */
 export function options(overrides: Partial<InferCallOptions> = {}): InferCallOptions {
-	return {
+	const merged = {
 		timeoutMs: 60_000,
 		maxRetries: 4,
 		maxRetryWaitMs: 5_000,
@@ -19,6 +20,8 @@ export function options(overrides: Partial<InferCallOptions> = {}): InferCallOpt
 		retryBaseDelayMs: 5,
 		...overrides,
 	};
+	// n8n hands the authenticated helper the same cancel signal the node passes as `signal`.
+	return { http: n8nHttp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, merged.signal), ...merged };
 }
 
 export function request(overrides: Partial<InferRequest> = {}): InferRequest {

@@ -2,8 +2,8 @@
  * infer() against real loopback servers: what goes on the wire, how JSON and SSE answers of
  * several MB arriving in small pieces are decoded, and how redirects are followed.
  */
-import { InferRedirectError, OutputTooLargeError } from '../../../nodes/ViewComfy/transport/errors';
-import { infer } from '../../../nodes/ViewComfy/transport/infer';
+import { InferRedirectError, OutputTooLargeError } from '../../../nodes/ViewComfy/transport/http/errors';
+import { infer } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { CLIENT_ID, CLIENT_SECRET, connectionTo, errorTexts, options, rejectionOf, request, resultJson } from './fixtures';
 import { serversPerTest, sha256, writeInPieces } from './loopback';
 import { seededBytes } from '../../unit/transport/pieces';

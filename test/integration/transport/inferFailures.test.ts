@@ -3,16 +3,15 @@
  * how often, broken connections before and after the answer started, cancel and timeout,
  * and that the client secret appears in no error.
  */
+import { InferHttpError, InferNetworkError } from '../../../nodes/ViewComfy/transport/direct/directErrors';
 import {
 	InferAbortedError,
-	InferHttpError,
-	InferNetworkError,
 	InferTimeoutError,
 	InterruptedResponseError,
 	ResultFormatError,
 	StreamEndedError,
-} from '../../../nodes/ViewComfy/transport/errors';
-import { infer, type RetryInfo } from '../../../nodes/ViewComfy/transport/infer';
+} from '../../../nodes/ViewComfy/transport/http/errors';
+import { infer, type RetryInfo } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { CLIENT_SECRET, connectionTo, errorTexts, options, rejectionOf, request, resultJson } from './fixtures';
 import { closedPort, serversPerTest, sha256 } from './loopback';
 import { seededBytes } from '../../unit/transport/pieces';

@@ -6,7 +6,6 @@ import busboy from 'busboy';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeSharedDispatcher } from '../../../nodes/ViewComfy/transport/agent';
 
 export interface ReceivedFile {
 	name: string;
@@ -89,16 +88,12 @@ export async function startServer(handler: Handler, opts: StartOptions = {}): Pr
 }
 
 /**
- * `startServer` for one test file: each server is closed after its test, and the shared
- * dispatcher's pooled connections after the file.
+ * `startServer` for one test file: each server is closed after its test.
  */
 export function serversPerTest(): typeof startServer {
 	const started: LoopbackServer[] = [];
 	afterEach(async () => {
 		await Promise.all(started.splice(0).map((s) => s.close()));
-	});
-	afterAll(async () => {
-		await closeSharedDispatcher();
 	});
 	return async (handler, opts) => {
 		const srv = await startServer(handler, opts);

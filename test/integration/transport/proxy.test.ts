@@ -1,22 +1,40 @@
-/** The shared dispatcher honours HTTP_PROXY and NO_PROXY, read when it is (re)created. */
-import { createServer, type Server } from 'node:http';
+/** n8n's request helpers honour HTTP_PROXY and NO_PROXY, and the node's calls go through them. */
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { closeSharedDispatcher } from '../../../nodes/ViewComfy/transport/agent';
-import { infer } from '../../../nodes/ViewComfy/transport/infer';
+import { infer } from '../../../nodes/ViewComfy/transport/direct/infer';
 import { connectionTo, options, request, resultJson } from './fixtures';
 import { serversPerTest } from './loopback';
 
 const server = serversPerTest();
 const savedEnv = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
 
-/** A CONNECT proxy that records the targets it tunnels to. */
+/**
+ * A proxy that records the targets it carries: CONNECT tunnels, and plain HTTP requests with an
+ * absolute URI (how a forwarding proxy is asked for http:// targets), forwarded upstream.
+ */
 let proxy: Server;
 const tunnelled: string[] = [];
 
 beforeAll(async () => {
-	proxy = createServer((_req, res) => {
-		res.writeHead(405);
-		res.end();
+	proxy = createServer((req, res) => {
+		let target: URL;
+		try {
+			target = new URL(req.url ?? '');
+		} catch {
+			res.writeHead(405);
+			res.end();
+			return;
+		}
+		tunnelled.push(target.host);
+		const upstream = httpRequest(
+			{ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
 	});
 	proxy.on('connect', (req, clientSocket, head) => {
 		tunnelled.push(req.url ?? '');
@@ -38,7 +56,6 @@ afterEach(async () => {
 		if (value === undefined) delete process.env[key];
 		else process.env[key] = value;
 	}
-	await closeSharedDispatcher();
 });
 
 afterAll(async () => {
@@ -58,7 +75,6 @@ describe('proxy settings', () => {
 		const srv = await resultServer();
 		process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		delete process.env.NO_PROXY;
-		await closeSharedDispatcher();
 		await infer(connectionTo(srv.url('/')), request(), options());
 		expect(tunnelled).toContain(srv.origin.replace('http://', ''));
 		expect(srv.requests).toHaveLength(1);
@@ -69,7 +85,6 @@ describe('proxy settings', () => {
 		tunnelled.length = 0;
 		process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		process.env.NO_PROXY = '127.0.0.1';
-		await closeSharedDispatcher();
 		await infer(connectionTo(srv.url('/')), request(), options());
 		expect(tunnelled).toEqual([]);
 		expect(srv.requests).toHaveLength(1);

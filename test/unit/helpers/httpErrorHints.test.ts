@@ -125,9 +125,9 @@ describe('describeHttpFailure', () => {
 		const secret = 'sk_live_"quoted"\\secret';
 		const body = JSON.stringify({ detail: `bad client_secret ${secret}`, errorDetails: secret });
 		const result = describeHttpFailure(401, body, [secret, '']);
-		expect(result.message).toBe('ViewComfy answered HTTP 401 Unauthorized: bad client_secret ***');
+		expect(result.message).toBe('ViewComfy answered HTTP 401 Unauthorized: bad client_secret [redacted]');
 		expect(`${result.message} ${result.description}`).not.toContain('sk_live');
 		const plain = describeHttpFailure(403, `denied for abc123XYZ`, ['abc123XYZ']);
-		expect(plain.message).toBe('ViewComfy answered HTTP 403 Forbidden: denied for ***');
+		expect(plain.message).toBe('ViewComfy answered HTTP 403 Forbidden: denied for [redacted]');
 	});
 });

@@ -6,7 +6,7 @@ import {
 	HostedRunNotFoundError,
 	HostedRunTimeoutError,
 	hostedHttpFailure,
-} from '../../../nodes/ViewComfy/transport/hostedErrors';
+} from '../../../nodes/ViewComfy/transport/hosted/hostedErrors';
 
 const SECRET = 'unit-secret-9f8e7d';
 
@@ -41,7 +41,7 @@ describe('hostedHttpFailure', () => {
 	it('blanks the secret out of what the server echoed', () => {
 		const err = hostedHttpFailure(401, JSON.stringify({ detail: `bad secret ${SECRET}` }), 'status', SECRET);
 		expect(err.message).not.toContain(SECRET);
-		expect(err.message).toContain('bad secret ***');
+		expect(err.message).toContain('bad secret [redacted]');
 	});
 });
 

@@ -1,4 +1,4 @@
-import { buildCancelBody, buildHostedSubmitForm } from '../../../nodes/ViewComfy/transport/hostedForm';
+import { buildCancelBody, buildHostedSubmitForm } from '../../../nodes/ViewComfy/transport/hosted/hostedForm';
 
 describe('buildHostedSubmitForm', () => {
 	it('prompt_id, view_comfy_api_url, params (JSON), workflow_api only when given, then the files; never logs', async () => {
@@ -14,7 +14,7 @@ describe('buildHostedSubmitForm', () => {
 			'id-1',
 			'https://deployment/',
 		);
-		const entries = [...form.entries()];
+		const entries = [...(form as unknown as { entries(): IterableIterator<[string, FormDataEntryValue]> }).entries()];
 		expect(entries.map(([name]) => name)).toEqual([
 			'prompt_id',
 			'view_comfy_api_url',
@@ -34,7 +34,7 @@ describe('buildHostedSubmitForm', () => {
 
 	it('leaves workflow_api out when there is no override', () => {
 		const form = buildHostedSubmitForm({ params: { a: 1 }, files: [] }, 'id', 'https://d/');
-		expect([...form.keys()]).toEqual(['prompt_id', 'view_comfy_api_url', 'params']);
+		expect([...(form as unknown as { keys(): IterableIterator<string> }).keys()]).toEqual(['prompt_id', 'view_comfy_api_url', 'params']);
 	});
 });
 

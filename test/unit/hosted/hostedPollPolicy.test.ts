@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { isRetryableReadStatus, pollDelayMs, type PollSettings } from '../../../nodes/ViewComfy/transport/hostedPollPolicy';
+import { pollDelayMs, type PollSettings } from '../../../nodes/ViewComfy/transport/hosted/hostedPollPolicy';
+import { isRetryableReadStatus } from '../../../nodes/ViewComfy/transport/http/retryPolicy';
 
 const settings: PollSettings = { intervalMs: 2000, maxIntervalMs: 30_000, backoff: 1.5 };
 

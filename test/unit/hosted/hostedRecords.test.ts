@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ResultFormatError } from '../../../nodes/ViewComfy/transport/errors';
+import { ResultFormatError } from '../../../nodes/ViewComfy/transport/http/errors';
 import {
 	describeErrorData,
 	isFinished,
@@ -8,7 +8,7 @@ import {
 	parseSubmitAnswer,
 	toResultMeta,
 	type HostedRunRecord,
-} from '../../../nodes/ViewComfy/transport/hostedRecords';
+} from '../../../nodes/ViewComfy/transport/hosted/hostedRecords';
 
 const record = (status: string, completed: boolean): HostedRunRecord => ({ promptId: 'p', status, completed, outputs: [] });
 

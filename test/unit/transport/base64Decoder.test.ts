@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Base64ChunkDecoder } from '../../../nodes/ViewComfy/helpers/base64Decoder';
+import { Base64ChunkDecoder } from '../../../nodes/ViewComfy/transport/direct/base64Decoder';
 import { cutAt, cutEvery, everySplit, seededBytes } from './pieces';
 
 function decodePieces(pieces: Buffer[]): Buffer {

@@ -1,12 +1,12 @@
+import { InferHttpError } from '../../../nodes/ViewComfy/transport/direct/directErrors';
 import {
-	InferHttpError,
 	InferTimeoutError,
 	StreamEndedError,
 	formatDuration,
 	redactSecret,
 	redactText,
-} from '../../../nodes/ViewComfy/transport/errors';
-import { credentialHeaders } from '../../../nodes/ViewComfy/transport/connection';
+} from '../../../nodes/ViewComfy/transport/http/errors';
+import { checkedCredentials } from '../../../nodes/ViewComfy/transport/direct/inferConnection';
 import { UserInputError } from '../../../nodes/ViewComfy/helpers/userInputError';
 
 describe('transport errors', () => {
@@ -39,11 +39,11 @@ describe('transport errors', () => {
 	});
 
 	it('builds credential headers, trimmed, and refuses values HTTP cannot carry without quoting them', () => {
-		expect(credentialHeaders({ endpointUrl: 'x', clientId: ' id \n', clientSecret: '\tsecret-1 ' })).toEqual({
-			client_id: 'id',
-			client_secret: 'secret-1',
+		expect(checkedCredentials({ endpointUrl: 'x', clientId: ' id \n', clientSecret: '\tsecret-1 ' })).toEqual({
+			clientId: 'id',
+			clientSecret: 'secret-1',
 		});
-		const attempt = () => credentialHeaders({ endpointUrl: 'x', clientId: 'id', clientSecret: 'sec\nret-value' });
+		const attempt = () => checkedCredentials({ endpointUrl: 'x', clientId: 'id', clientSecret: 'sec\nret-value' });
 		expect(attempt).toThrow(UserInputError);
 		expect(attempt).toThrow(/Client Secret .* line break/);
 		try {
@@ -51,6 +51,6 @@ describe('transport errors', () => {
 		} catch (err) {
 			expect((err as Error).message).not.toContain('ret-value');
 		}
-		expect(() => credentialHeaders({ endpointUrl: 'x', clientId: '  ', clientSecret: 's' })).toThrow(/Client ID .* is empty/);
+		expect(() => checkedCredentials({ endpointUrl: 'x', clientId: '  ', clientSecret: 's' })).toThrow(/Client ID .* is empty/);
 	});
 });

@@ -1,5 +1,5 @@
-import { InferRedirectError } from '../../../nodes/ViewComfy/transport/errors';
-import { firstHop, isRedirectStatus, nextHop, type HopRequest } from '../../../nodes/ViewComfy/transport/redirects';
+import { InferRedirectError } from '../../../nodes/ViewComfy/transport/http/errors';
+import { firstHop, isRedirectStatus, nextHop, type HopRequest } from '../../../nodes/ViewComfy/transport/http/redirects';
 
 const endpoint = new URL('https://acme--run.modal.run/api/infer');
 const origin = endpoint.origin;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { ResultStreamParser, type ParsedResult } from '../../../nodes/ViewComfy/helpers/resultStreamParser';
-import { OutputTooLargeError, ResultFormatError } from '../../../nodes/ViewComfy/transport/errors';
+import { ResultStreamParser, type ParsedResult } from '../../../nodes/ViewComfy/transport/direct/resultStreamParser';
+import { OutputTooLargeError, ResultFormatError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { cutAt, cutEvery, everySplit, seededBytes } from './pieces';
 
 function parse(pieces: Buffer[], maxOutputBytes?: number): ParsedResult {

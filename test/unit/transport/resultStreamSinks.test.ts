@@ -3,9 +3,9 @@
  * the fields before `data`, and every sink is ended, destroyed or handed on, never forgotten.
  */
 import type { OutputSink, OutputSinkRequest } from '../../../nodes/ViewComfy/helpers/interfaces';
-import { ResultStreamParser, type ParsedResult } from '../../../nodes/ViewComfy/helpers/resultStreamParser';
-import { SseResultReader } from '../../../nodes/ViewComfy/helpers/sseResultReader';
-import { ResultFormatError } from '../../../nodes/ViewComfy/transport/errors';
+import { ResultStreamParser, type ParsedResult } from '../../../nodes/ViewComfy/transport/direct/resultStreamParser';
+import { SseResultReader } from '../../../nodes/ViewComfy/transport/direct/sseResultReader';
+import { ResultFormatError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { cutEvery, everySplit, seededBytes } from './pieces';
 
 /** A sink that keeps what it is given and records how it was closed. */

@@ -5,7 +5,7 @@ import {
 	isRetryableStatus,
 	parseRetryAfter,
 	type RetrySettings,
-} from '../../../nodes/ViewComfy/transport/retryPolicy';
+} from '../../../nodes/ViewComfy/transport/http/retryPolicy';
 
 const settings: RetrySettings = { maxRetries: 3, maxRetryWaitMs: 10_000, baseDelayMs: 1000, maxDelayMs: 8000 };
 const fresh = { retriesDone: 0, waitedMs: 0 };

@@ -1,6 +1,6 @@
-import { SseResultReader, type SseResultReaderOptions } from '../../../nodes/ViewComfy/helpers/sseResultReader';
+import { SseResultReader, type SseResultReaderOptions } from '../../../nodes/ViewComfy/transport/direct/sseResultReader';
 import type { InferResult } from '../../../nodes/ViewComfy/helpers/interfaces';
-import { OutputTooLargeError, ResultFormatError, StreamEndedError } from '../../../nodes/ViewComfy/transport/errors';
+import { OutputTooLargeError, ResultFormatError, StreamEndedError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { cutEvery, everySplit, seededBytes } from './pieces';
 
 const png = seededBytes(50, 8);

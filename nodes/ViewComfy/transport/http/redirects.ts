@@ -5,6 +5,7 @@
  * followed here rather than by undici: we decide the method, the body and, above all, whether
  * the credentials go along (only to the configured endpoint's own origin).
  */
+import { parseUrl } from '../../helpers/endpointUrl';
 import { InferRedirectError } from './errors';
 
 export interface HopRequest {
@@ -42,12 +43,8 @@ export function nextHop(
 	if (!target) {
 		throw new InferRedirectError(`ViewComfy answered HTTP ${status} (a redirect) without a Location header to follow.`);
 	}
-	let url: URL;
-	try {
-		url = new URL(target, current.url);
-	} catch {
-		throw new InferRedirectError(`ViewComfy answered HTTP ${status} with a Location that is not a URL.`);
-	}
+	const url = parseUrl(target, current.url);
+	if (!url) throw new InferRedirectError(`ViewComfy answered HTTP ${status} with a Location that is not a URL.`);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new InferRedirectError(`ViewComfy redirected to a ${url.protocol} URL, which cannot be followed.`);
 	}

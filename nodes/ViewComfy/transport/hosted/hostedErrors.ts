@@ -2,10 +2,10 @@
  * Failures of the hosted API (api.viewcomfy.com) and of its download links. Each carries a
  * message that says what happened and a hint that says what to do; none carries the secret.
  */
-import { describeHttpFailure } from '../helpers/httpErrorHints';
-import { DEFAULT_HOSTED_API_URL } from '../helpers/hostedApiUrl';
-import { RunFailedError } from '../helpers/runStatus';
-import { ViewComfyTransportError, describeNetworkCode, excerpt, formatDuration } from './errors';
+import { describeHttpFailure } from '../../helpers/httpErrorHints';
+import { DEFAULT_HOSTED_API_URL } from '../../helpers/hostedApiUrl';
+import { RunFailedError } from '../../helpers/runStatus';
+import { ConnectionError, HttpStatusError, ViewComfyTransportError, describeNetworkCode, excerpt, formatDuration } from '../http/errors';
 
 /** A hosted failure with advice for the user (the node shows it as the error's description). */
 export class HostedError extends ViewComfyTransportError {
@@ -31,17 +31,22 @@ const STEP_TEXT: Record<HostedStep, string> = {
 const KEPT_BODY_CHARS = 4096;
 
 /** The hosted API answered with a status that is neither success nor redirect. */
-export class HostedHttpError extends HostedError {
+export class HostedHttpError extends HttpStatusError {
 	constructor(
-		readonly status: number,
-		/** The start of the response body. */
-		readonly body: string,
+		status: number,
+		body: string,
 		readonly step: HostedStep,
 		message: string,
-		hint: string,
-		readonly retryAfterMs?: number,
+		/** What to do about it (the node shows it as the error's description). */
+		readonly hint: string,
+		retryAfterMs?: number,
+		attempts = 1,
 	) {
-		super(message, hint);
+		super(status, body, message, retryAfterMs, attempts);
+	}
+
+	afterAttempts(attempts: number, secret: string): HostedHttpError {
+		return hostedHttpFailure(this.status, this.body, this.step, secret, this.retryAfterMs, attempts);
 	}
 }
 
@@ -65,6 +70,7 @@ export function hostedHttpFailure(
 		`${message} (${STEP_TEXT[step]}${tries})`,
 		hostedHint(status, step, described.description),
 		retryAfterMs,
+		attempts,
 	);
 }
 
@@ -85,19 +91,25 @@ function hostedHint(status: number, step: HostedStep, generic: string): string {
 }
 
 /** No connection to the hosted API or a download host, also after the retries. */
-export class HostedNetworkError extends HostedError {
+export class HostedNetworkError extends ConnectionError {
+	/** What to do about it (the node shows it as the error's description). */
+	readonly hint: string;
+
 	constructor(
-		readonly host: string,
-		readonly code: string | undefined,
+		host: string,
+		code: string | undefined,
 		readonly target: 'api' | 'download',
 		attempts = 1,
 	) {
-		super(
-			`Could not get an answer from ${host}: ${describeNetworkCode(code)}${attempts > 1 ? ` (tried ${attempts} times)` : ''}`,
+		super(host, code, `Could not get an answer from ${host}: ${describeNetworkCode(code)}${attempts > 1 ? ` (tried ${attempts} times)` : ''}`);
+		this.hint =
 			target === 'api'
 				? 'Check the Hosted API URL in the ViewComfy credential, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).'
-				: 'The run finished, but its file could not be downloaded. Check the network and proxy settings, then fetch the files again with Get Results.',
-		);
+				: 'The run finished, but its file could not be downloaded. Check the network and proxy settings, then fetch the files again with Get Results.';
+	}
+
+	afterAttempts(attempts: number): HostedNetworkError {
+		return new HostedNetworkError(this.host, this.code, this.target, attempts);
 	}
 }
 

@@ -7,9 +7,9 @@
  * text in which each such string is left empty (`"data":""`). At the end the skeleton is parsed
  * with JSON.parse, which also validates everything the tracker skipped over.
  */
-import type { DecodedOutput, InferResultMeta, OutputSink, OutputSinkFactory } from './interfaces';
+import type { DecodedOutput, InferResultMeta, OutputSink, OutputSinkFactory } from '../../helpers/interfaces';
 import { Base64ChunkDecoder } from './base64Decoder';
-import { OutputTooLargeError, ResultFormatError, excerpt } from '../transport/errors';
+import { OutputTooLargeError, ResultFormatError, excerpt } from '../http/errors';
 
 export interface ResultStreamParserOptions {
 	/** Cap on decoded output bytes plus skeleton bytes; unlimited when undefined. */
@@ -363,12 +363,10 @@ export class ResultStreamParser {
 	}
 
 	private writeToSink(sink: OutputSink, bytes: Buffer): void {
-		try {
-			sink.write(bytes);
-		} catch (err) {
-			this.sinkError = err;
-			throw err;
-		}
+		const refused = sinkRefusal(sink, bytes);
+		if (refused === undefined) return;
+		this.sinkError = refused;
+		throw refused;
 	}
 
 	private decode(base64: Buffer): void {
@@ -435,4 +433,14 @@ function parseJsonString(raw: Buffer): string | undefined {
 
 function isWhitespace(c: number): boolean {
 	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The sink's error if it refused the bytes (n8n could not store the file). */
+function sinkRefusal(sink: OutputSink, bytes: Buffer): unknown {
+	try {
+		sink.write(bytes);
+		return undefined;
+	} catch (err) {
+		return err ?? new Error('the output sink failed');
+	}
 }

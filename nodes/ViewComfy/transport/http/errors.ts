@@ -3,6 +3,8 @@
  * to explain the failure (status, limit, logs) and a message a user can act on.
  * None of them may carry the client secret: `redactSecret` is the last line of defence.
  */
+import { redactSecrets } from '../../helpers/redact';
+
 
 /** Base of the transport's own errors, so callers can tell them from programming errors. */
 export class ViewComfyTransportError extends Error {
@@ -56,8 +58,11 @@ export class StreamEndedError extends ViewComfyTransportError {
 	}
 }
 
-/** The server answered with a status that is neither success nor redirect. */
-export class InferHttpError extends ViewComfyTransportError {
+/**
+ * An answer whose status is neither success nor redirect. The protocol layers (direct infer,
+ * hosted API) word the message; the shared core only needs the facts to decide on a retry.
+ */
+export abstract class HttpStatusError extends ViewComfyTransportError {
 	constructor(
 		readonly status: number,
 		/** The start of the response body (at most 4,096 characters). */
@@ -68,6 +73,33 @@ export class InferHttpError extends ViewComfyTransportError {
 		readonly attempts = 1,
 	) {
 		super(message);
+	}
+
+	/** The same failure, saying how many attempts were made. */
+	abstract afterAttempts(attempts: number, secret: string): HttpStatusError;
+}
+
+/** No connection could be made or it closed before any answer. */
+export abstract class ConnectionError extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+		message: string,
+	) {
+		super(message);
+	}
+
+	/** The same failure, saying how many attempts were made. */
+	abstract afterAttempts(attempts: number): ConnectionError;
+}
+
+/** What exchange.ts reports when a hop got no answer; each protocol turns it into its own ConnectionError. */
+export class NetworkFailure extends ViewComfyTransportError {
+	constructor(
+		readonly host: string,
+		readonly code: string | undefined,
+	) {
+		super(`Could not get an answer from ${host}: ${describeNetworkCode(code)}`);
 	}
 }
 
@@ -84,21 +116,6 @@ export class InterruptedResponseError extends ViewComfyTransportError {
 				(code ? ` (${code})` : '') +
 				'. The generation may have finished on ViewComfy; run the node again, or turn on Retry Interrupted Streams (a retry runs the workflow again).' +
 				describeLogTail(logs),
-		);
-	}
-}
-
-/** No connection could be made or it closed before any answer, also after the retries. */
-export class InferNetworkError extends ViewComfyTransportError {
-	constructor(
-		readonly host: string,
-		readonly code: string | undefined,
-		attempts: number,
-	) {
-		super(
-			`Could not get an answer from ${host}: ${describeNetworkCode(code)}` +
-				(attempts > 1 ? ` (tried ${attempts} times)` : '') +
-				'. Check the Endpoint URL, that the deployment is running, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).',
 		);
 	}
 }
@@ -176,17 +193,9 @@ export function describeNetworkCode(code: string | undefined): string {
 	return text ? `${text} (${code})` : `the connection failed (${code})`;
 }
 
-/** Secrets this short would blank out ordinary words; they cannot be told apart from text. */
-const MIN_REDACTABLE_LENGTH = 4;
-const REDACTED = '[redacted]';
-
-/** `text` with every occurrence of `secret` (raw and URL-encoded) replaced. */
+/** `text` with the secret replaced, in every spelling (see helpers/redact.ts). */
 export function redactText(text: string, secret: string): string {
-	if (secret.length < MIN_REDACTABLE_LENGTH) return text;
-	let out = text.split(secret).join(REDACTED);
-	const encoded = encodeURIComponent(secret);
-	if (encoded !== secret) out = out.split(encoded).join(REDACTED);
-	return out;
+	return redactSecrets(text, [secret]);
 }
 
 /**
@@ -194,7 +203,7 @@ export function redactText(text: string, secret: string): string {
  * Defensive: nothing we build should contain it, but server texts (bodies, logs) are quoted.
  */
 export function redactSecret<E>(err: E, secret: string): E {
-	if (!(err instanceof Error) || secret.length < MIN_REDACTABLE_LENGTH) return err;
+	if (!(err instanceof Error)) return err;
 	const scrub = (text: string) => redactText(text, secret);
 	err.message = scrub(err.message);
 	if (err.stack) err.stack = scrub(err.stack);

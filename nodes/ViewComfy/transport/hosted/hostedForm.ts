@@ -1,11 +1,10 @@
 /**
  * The multipart body of a hosted submit: the direct protocol's fields without `logs`, plus the
  * run's `prompt_id` (made by the client, so the run can be found or cancelled even when the answer
- * is lost) and the deployment as `view_comfy_api_url`. undici's FormData, fresh per attempt.
+ * is lost) and the deployment as `view_comfy_api_url`. A spec FormData, fresh per attempt.
  */
-import { File } from 'node:buffer';
-import { FormData } from 'undici';
-import type { InferRequest } from '../helpers/interfaces';
+import type { InferRequest } from '../../helpers/interfaces';
+import { appendFiles } from '../direct/inferForm';
 
 export type HostedSubmitRequest = Omit<InferRequest, 'logs'>;
 
@@ -15,9 +14,7 @@ export function buildHostedSubmitForm(req: HostedSubmitRequest, promptId: string
 	form.append('view_comfy_api_url', deploymentUrl);
 	form.append('params', JSON.stringify(req.params));
 	if (req.workflowApi !== undefined) form.append('workflow_api', req.workflowApi);
-	for (const file of req.files) {
-		form.append(file.key, new File([file.data], file.fileName, { type: file.mimeType }));
-	}
+	appendFiles(form, req.files);
 	return form;
 }
 

@@ -1,11 +1,8 @@
 /**
- * The multipart body of an infer call. Built with undici's own FormData: the global one is a
- * different class that undici 7's `request()` cannot serialise ("action is not a function").
- * A fresh form per attempt: a streamed body cannot be sent twice.
+ * The multipart body of an infer call: a spec FormData, which n8n's request helper hands to
+ * axios as multipart/form-data. A fresh form per attempt: a streamed body cannot be sent twice.
  */
-import { File } from 'node:buffer';
-import { FormData } from 'undici';
-import type { InferRequest } from '../helpers/interfaces';
+import type { FilePart, InferRequest } from '../../helpers/interfaces';
 
 export function buildInferForm(req: InferRequest): FormData {
 	const form = new FormData();
@@ -13,10 +10,16 @@ export function buildInferForm(req: InferRequest): FormData {
 	form.append('logs', req.logs ? 'true' : 'false');
 	// The TypeScript client omits the field when unused; an empty one would be read as a workflow.
 	if (req.workflowApi !== undefined) form.append('workflow_api', req.workflowApi);
-	for (const file of req.files) {
-		form.append(file.key, new File([file.data], file.fileName, { type: file.mimeType }));
-	}
+	appendFiles(form, req.files);
 	return form;
+}
+
+/** One part per file, named by its parameter key, with the real file name and type. */
+export function appendFiles(form: FormData, files: readonly FilePart[]): void {
+	for (const file of files) {
+		const bytes = new Uint8Array(file.data.buffer as ArrayBuffer, file.data.byteOffset, file.data.length);
+		form.append(file.key, new Blob([bytes], { type: file.mimeType }), file.fileName);
+	}
 }
 
 /**

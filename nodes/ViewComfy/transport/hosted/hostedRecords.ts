@@ -2,8 +2,8 @@
  * The hosted API's answers, read into typed records: the submit answer, the status records
  * (camelCase) and what counts as a finished run. Pure: text in, records or ResultFormatError out.
  */
-import type { InferResultMeta } from '../helpers/interfaces';
-import { ResultFormatError, excerpt } from './errors';
+import type { InferResultMeta } from '../../helpers/interfaces';
+import { ResultFormatError, excerpt } from '../http/errors';
 
 /** One output of a finished run: a pre-signed link, fetched without the credentials. */
 export interface HostedOutputFile {
@@ -72,7 +72,7 @@ export function describeErrorData(errorData: unknown): string | undefined {
 }
 
 export function parseSubmitAnswer(text: string): HostedSubmitAnswer {
-	const json = parseJson(text);
+	const json = parseAnswer(text);
 	const data = isRecord(json) && isRecord(json.data) ? json.data : json;
 	if (!isRecord(data) || typeof data.prompt_id !== 'string' || data.prompt_id === '') {
 		throw new ResultFormatError('the submit answer has no data.prompt_id', excerpt(text, 200));
@@ -81,7 +81,7 @@ export function parseSubmitAnswer(text: string): HostedSubmitAnswer {
 }
 
 export function parseStatusAnswer(text: string): HostedRunRecord[] {
-	const json = parseJson(text);
+	const json = parseAnswer(text);
 	const list = isRecord(json) && Array.isArray(json.data) ? json.data : json;
 	if (!Array.isArray(list)) throw new ResultFormatError('the status answer is not a list of runs', excerpt(text, 200));
 	return list.map((entry, index) => readRecord(entry, index, text));
@@ -117,12 +117,22 @@ function readOutput(output: unknown, position: number, fail: (reason: string) =>
 	return file;
 }
 
+/** Stands for a text that is not JSON at all. */
+const NOT_JSON = Symbol('not JSON');
+
 function parseJson(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
-		throw new ResultFormatError('it is not JSON', excerpt(text, 200));
+		return NOT_JSON;
 	}
+}
+
+/** The parsed answer; a ResultFormatError when it is not JSON. */
+function parseAnswer(text: string): unknown {
+	const json = parseJson(text);
+	if (json === NOT_JSON) throw new ResultFormatError('it is not JSON', excerpt(text, 200));
+	return json;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

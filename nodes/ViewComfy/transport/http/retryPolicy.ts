@@ -103,3 +103,11 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
 	if (Number.isNaN(at)) return undefined;
 	return Math.max(0, at - nowMs);
 }
+
+/**
+ * Asking about a run changes nothing on ViewComfy, so every server-side failure is worth another
+ * try; only answers about the request itself (401, 404, 422…) are final.
+ */
+export function isRetryableReadStatus(status: number): boolean {
+	return status === 408 || status === 429 || status >= 500;
+}

@@ -1,9 +1,9 @@
 /**
- * The connection settings of a call and the credential headers built from them. Pure.
- * Pasted values often carry stray spaces or line breaks; a clear error beats undici's
- * "invalid header value".
+ * The connection settings of a call, and the check of the values the credential sends as headers. Pure.
+ * Pasted values often carry stray spaces or line breaks; a clear error beats the HTTP
+ * client's "invalid character in header content".
  */
-import { UserInputError } from '../helpers/userInputError';
+import { UserInputError } from '../../helpers/userInputError';
 
 export interface InferConnection {
 	/** The deployment endpoint URL as the ViewComfy dashboard shows it. */
@@ -12,11 +12,14 @@ export interface InferConnection {
 	clientSecret: string;
 }
 
-/** `client_id` / `client_secret`, the way ViewComfy expects them (not an Authorization header). */
-export function credentialHeaders(conn: InferConnection): Record<string, string> {
+/**
+ * The Client ID and Secret as the credential sends them (trimmed; see its `authenticate` block),
+ * checked first: a value n8n could not put in a header gets an error that names the field.
+ */
+export function checkedCredentials(conn: InferConnection): { clientId: string; clientSecret: string } {
 	return {
-		client_id: checkedHeaderValue('Client ID', conn.clientId),
-		client_secret: checkedHeaderValue('Client Secret', conn.clientSecret),
+		clientId: checkedHeaderValue('Client ID', conn.clientId),
+		clientSecret: checkedHeaderValue('Client Secret', conn.clientSecret),
 	};
 }
 

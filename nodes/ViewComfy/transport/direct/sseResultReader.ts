@@ -8,9 +8,9 @@
  * handed whole to eventsource-parser, which owns the field rules (comments, multi-line data…).
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import type { InferResult, OutputSinkFactory } from './interfaces';
+import type { InferResult, OutputSinkFactory } from '../../helpers/interfaces';
 import { ResultStreamParser, type ParsedResult } from './resultStreamParser';
-import { OutputTooLargeError, StreamEndedError } from '../transport/errors';
+import { OutputTooLargeError, StreamEndedError } from '../http/errors';
 
 export interface SseResultReaderOptions {
 	onLog?: (line: string) => void;

@@ -24,11 +24,3 @@ export function pollDelayMs(pollsDone: number, settings: PollSettings): number {
 	// 0 × an overflowed factor would be NaN; no interval stays no interval.
 	return first === 0 ? 0 : Math.round(Math.min(ceiling, first * factor));
 }
-
-/**
- * Asking about a run changes nothing on ViewComfy, so every server-side failure is worth another
- * poll; only answers about the request itself (401, 404, 422…) are final.
- */
-export function isRetryableReadStatus(status: number): boolean {
-	return status === 408 || status === 429 || status >= 500;
-}

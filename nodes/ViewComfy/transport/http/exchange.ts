@@ -1,0 +1,129 @@
+/**
+ * One HTTP exchange (one hop) through n8n's request helpers: send, and hand back status, headers
+ * and the body stream, unread. Redirects are not followed here (redirects.ts decides where each
+ * hop goes and whether it carries the credentials); HTTP statuses are not errors here either.
+ * Failures before any response headers become a NetworkFailure that names the host and code.
+ */
+import type { IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { CallDeadline } from './callDeadline';
+import { NetworkFailure } from './errors';
+import { asHttpAnswer, type HttpAnswer, type N8nHttp, type ResponseBody } from './n8nHttp';
+import type { HopRequest } from './redirects';
+
+/** How much of an error body is read: enough for any JSON error, bounded for an HTML page. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** A request body: a spec FormData (multipart) or a JSON text. */
+export type RequestBody = FormData | string;
+
+export interface HopBody {
+	/** Built once per hop that sends it: a streamed body cannot be sent twice. */
+	build: () => RequestBody;
+	/** For a string body; FormData sets its own multipart type. */
+	contentType?: string;
+}
+
+/**
+ * @param ownCredentials headers sent instead of n8n's authenticated helper, for the one request
+ *   made after n8n stopped the execution: that helper would abort it with the cancel signal.
+ */
+export async function sendHop(
+	http: N8nHttp,
+	hop: HopRequest,
+	body: HopBody | undefined,
+	deadline: CallDeadline,
+	ownCredentials?: Record<string, string>,
+): Promise<HttpAnswer> {
+	const stopped = deadline.stopError;
+	if (stopped) return await Promise.reject(stopped);
+	const options: IHttpRequestOptions = {
+		url: hop.url.href,
+		method: hop.method as IHttpRequestMethods,
+		encoding: 'stream',
+		returnFullResponse: true,
+		disableFollowRedirect: true,
+		ignoreHttpStatusErrors: true,
+		// The authenticated helper drops our abort signal for n8n's cancel signal: the time left
+		// bounds the wait for the answer's headers instead.
+		timeout: deadline.remainingMs,
+		abortSignal: deadline.signal,
+	};
+	if (hop.sendBody && body) {
+		options.body = body.build();
+		if (body.contentType) options.headers = { 'content-type': body.contentType };
+	}
+	let sent: Promise<unknown>;
+	if (!hop.withCredentials) sent = http.plain(options);
+	else if (ownCredentials) sent = http.plain({ ...options, headers: { ...options.headers, ...ownCredentials } });
+	else sent = http.withCredentials(options);
+	const answer = await sent.then(asHttpAnswer, (err: unknown) => failedHop(err, hop, deadline));
+	// Past the headers, the body stream is all that is left to stop at the deadline or on cancel.
+	const stopBody = () => answer.body.destroy();
+	if (deadline.signal.aborted) stopBody();
+	else {
+		deadline.signal.addEventListener('abort', stopBody, { once: true });
+		answer.body.once('close', () => deadline.signal.removeEventListener('abort', stopBody));
+	}
+	return answer;
+}
+
+/** The stop error when the call was stopped; otherwise which connection failed, and how. */
+async function failedHop(err: unknown, hop: HopRequest, deadline: CallDeadline): Promise<never> {
+	closeAbandonedRequest(err);
+	return await Promise.reject(deadline.stopError ?? new NetworkFailure(hop.url.host, networkErrorCode(err)));
+}
+
+/**
+ * axios rejects on its `timeout` but leaves the request, and so the connection, open (measured
+ * with n8n-core 2.8's helper): the server would go on waiting on a call nobody reads. The
+ * request travels on the error (directly, or as the cause of n8n's NodeApiError).
+ */
+function closeAbandonedRequest(err: unknown): void {
+	const seen = new Set<unknown>();
+	let current: unknown = err;
+	while (current !== null && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const { request, cause } = current as { request?: { destroyed?: boolean; destroy?: () => void }; cause?: unknown };
+		if (request && request.destroyed === false && typeof request.destroy === 'function') {
+			request.destroy();
+			return;
+		}
+		current = cause;
+	}
+}
+
+/** The start of a body (at most `limit` bytes) as text; the rest is not downloaded. */
+export async function readBodyStart(body: ResponseBody, limit = ERROR_BODY_LIMIT): Promise<string> {
+	const parts: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of body) {
+			parts.push(chunk);
+			size += chunk.length;
+			if (size >= limit) break;
+		}
+	} catch {
+		// A body cut short still tells something; keep what arrived.
+	}
+	body.destroy();
+	return Buffer.concat(parts).subarray(0, limit).toString('utf8');
+}
+
+/** Drops a body that is not needed (redirects, probe answers) without reading it. */
+export function discardBody(body: ResponseBody): void {
+	body.destroy();
+}
+
+/** The system or client error code (`ECONNREFUSED`, `ECONNRESET`, …) behind a failure. */
+export function networkErrorCode(err: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = err;
+	while (current !== null && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+		if (typeof code === 'string' && code !== '') return code;
+		current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+	}
+	return undefined;
+}
