@@ -7,7 +7,7 @@ import type {
 
 import { nodeProperties } from './actions/properties';
 import { router } from './actions/router';
-import { credentialTest, resourceMapping } from './methods';
+import { credentialTest, loadOptions, resourceMapping } from './methods';
 
 export class ViewComfy implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,7 +35,7 @@ export class ViewComfy implements INodeType {
 		properties: nodeProperties,
 	};
 
-	methods = { credentialTest, resourceMapping };
+	methods = { credentialTest, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,2 +1,3 @@
 export * as credentialTest from './credentialTest';
+export * as loadOptions from './loadOptions';
 export * as resourceMapping from './resourceMapping';
