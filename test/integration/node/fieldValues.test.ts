@@ -178,3 +178,29 @@ describe('ViewComfy App source', () => {
 		expect(inferRequests(env.emulator).map((request) => sentParams(request)['3-inputs-denoise'])).toEqual([0.5, 0.6]);
 	});
 });
+
+describe('view_comfy.json from a binary property', () => {
+	it('List Workflow Parameters lists the titled workflow of the app file', async () => {
+		const result = await runAgainst(env.emulator, {
+			input: [{ json: {}, binary: { app: { data: Buffer.from(STUDIO), fileName: 'view_comfy.json', mimeType: 'application/json' } } }],
+			parameters: { operation: 'listParameters', workflowSource: 'binary', workflowBinaryProperty: 'app', binaryAppWorkflow: 'Image to image' },
+		});
+		const items = expectSuccess(result);
+		const img2img = fixtureJson('img2img');
+		const literals = Object.entries(img2img).flatMap(([id, node]) =>
+			Object.entries(node.inputs)
+				.filter(([name, value]) => name !== 'upload' && !Array.isArray(value))
+				.map(([name]) => `${id}-inputs-${name}`),
+		);
+		expect(items.map((item) => item.json.key).sort()).toEqual(literals.sort());
+	});
+
+	it('an unknown title names the workflows the file has', async () => {
+		const result = await runAgainst(env.emulator, {
+			input: [{ json: {}, binary: { app: { data: Buffer.from(STUDIO), fileName: 'view_comfy.json', mimeType: 'application/json' } } }],
+			parameters: { operation: 'listParameters', workflowSource: 'binary', workflowBinaryProperty: 'app', binaryAppWorkflow: 'Upscale' },
+		});
+		expect(result.error?.message).toBe('binary property "app": the app has no workflow titled "Upscale"');
+		expect(String((result.error as { description?: unknown }).description)).toContain('"Text to image", "Image to image", "Inpaint with media"');
+	});
+});
