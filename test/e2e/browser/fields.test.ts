@@ -27,6 +27,7 @@ const SMALL_ID = 'VcFieldsSmall001';
 const LARGE_ID = 'VcFieldsLarge001';
 const APP_ID = 'VcFieldsApp00001';
 const FRESH = { mappingMode: 'defineBelow', value: null };
+const LOAD_TIMEOUT_MS = 120_000;
 /** A fixed seed, so what an untouched node sends is known: the workflow's seed, unchanged. */
 const KEEP_SEEDS = { randomizeSeed: 'never' };
 
@@ -38,7 +39,7 @@ async function openNodeTimed(page: Page, baseUrl: string, workflowId: string): P
 	const started = Date.now();
 	await node.dblclick();
 	const ndv = page.getByTestId('ndv');
-	await ndv.getByTestId('mapping-fields-container').locator('.parameter-item').first().waitFor({ timeout: 60_000 });
+	await ndv.getByTestId('mapping-fields-container').locator('.parameter-item').first().waitFor();
 	return { ndv, fieldsMs: Date.now() - started };
 }
 
@@ -138,6 +139,9 @@ describe('e2e browser: fields on real workflows', () => {
 		await instance.startServer();
 		baseUrl = instance.server!.baseUrl;
 		browser = await launchChromium();
+		// The machine is shared by several test runs: pages may take long to load, never to appear.
+		browser.page.setDefaultTimeout(LOAD_TIMEOUT_MS);
+		browser.page.setDefaultNavigationTimeout(LOAD_TIMEOUT_MS);
 		await signIn(browser.page, baseUrl, OWNER.email, OWNER.password);
 	}, SETUP_TIMEOUT_MS);
 
@@ -240,13 +244,19 @@ describe('e2e browser: fields on real workflows', () => {
 				e2eLog(`typing in ${workflowId}: longest task ${longest.toFixed(0)} ms`);
 				return longest;
 			};
-			const small = await typingFreeze(SMALL_ID, '6-inputs-text');
-			const large = await typingFreeze(LARGE_ID, '594-inputs-string');
-			const app = await typingFreeze(APP_ID, '594-inputs-string');
+			// Two rounds, alternating, and the better of each: the editor's own cost, not the machine's.
+			const small: number[] = [];
+			const large: number[] = [];
+			const app: number[] = [];
+			for (let round = 0; round < 2; round++) {
+				small.push(await typingFreeze(SMALL_ID, '6-inputs-text'));
+				large.push(await typingFreeze(LARGE_ID, '594-inputs-string'));
+				app.push(await typingFreeze(APP_ID, '594-inputs-string'));
+			}
 			// On a busy machine even the 7-node workflow has long tasks: the bound is 100 ms or the
 			// 7-node workflow's own worst, whichever is larger, with half again for the noise.
-			const bound = Math.max(100, 1.5 * small);
-			expect({ large: large <= bound, app: app <= bound }).toEqual({ large: true, app: true });
+			const bound = Math.max(100, 1.5 * Math.min(...small));
+			expect({ large: Math.min(...large) <= bound, app: Math.min(...app) <= bound }).toEqual({ large: true, app: true });
 		},
 		SCENARIO_TIMEOUT_MS,
 	);
