@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/properties';
 import { router } from './actions/router';
-import { resourceMapping } from './methods';
+import { loadOptions, resourceMapping } from './methods';
 
 export class ViewComfy implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,7 +37,7 @@ export class ViewComfy implements INodeType {
 		properties: nodeProperties,
 	};
 
-	methods = { resourceMapping };
+	methods = { loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -3,28 +3,54 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ComfyWorkflow, FilePart } from '../helpers/interfaces';
 import { DEFAULT_BINARY_PROPERTY } from '../helpers/outputPlan';
 import { UserInputError } from '../helpers/userInputError';
-import { parseWorkflowJson } from '../helpers/workflow';
+import {
+	APP_SOURCE,
+	isViewComfyFile,
+	parseViewComfyFile,
+	selectAppWorkflow,
+	type AppFileInput,
+	type ViewComfyApp,
+} from '../helpers/viewComfyApp';
+import { assertApiWorkflow, parseJsonText, parseWorkflowJson } from '../helpers/workflow';
 import { MASK_SUFFIX, parseAdditionalParameters } from '../helpers/params';
 
-export type WorkflowSource = 'deployed' | 'paste' | 'binary';
+export type WorkflowSource = 'deployed' | 'paste' | 'viewComfyApp' | 'binary';
 
-/** The workflow of one item, or undefined for a deployed workflow that the node never sees. */
-export async function readWorkflow(
+/** What an item runs: the workflow when the node sees it, and the app form when it came from one. */
+export interface ItemWorkflow {
+	workflow?: ComfyWorkflow;
+	app?: ViewComfyApp;
+}
+
+function jsonText(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	// The json field hands back an object when an expression produced one.
+	return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The workflow (and app) of one item; no workflow for a deployed workflow that the node never sees. */
+export async function readItemWorkflow(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	{ required }: { required: boolean },
-): Promise<ComfyWorkflow | undefined> {
+): Promise<ItemWorkflow> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
 	if (source === 'paste') {
-		const value = ctx.getNodeParameter('workflowJson', itemIndex, '') as unknown;
-		// The json field hands back an object when an expression produced one.
-		const text = typeof value === 'string' ? value : JSON.stringify(value);
-		return parseWorkflowJson(text, 'Workflow JSON (workflow_api.json)');
+		return { workflow: parseWorkflowJson(jsonText(ctx, 'workflowJson', itemIndex), 'Workflow JSON (workflow_api.json)') };
+	}
+	if (source === 'viewComfyApp') {
+		const file = parseViewComfyFile(jsonText(ctx, 'viewComfyJson', itemIndex), APP_SOURCE);
+		const app = selectAppWorkflow(file, ctx.getNodeParameter('appWorkflow', itemIndex, '') as string, APP_SOURCE);
+		return { workflow: app.workflow, app };
 	}
 	if (source === 'binary') {
 		const property = ctx.getNodeParameter('workflowBinaryProperty', itemIndex) as string;
 		const buffer = await readBinary(ctx, itemIndex, property, 'Input Binary Property');
-		return parseWorkflowJson(buffer.toString('utf8'), `binary property "${property}"`);
+		const where = `binary property "${property}"`;
+		const value = parseJsonText(buffer.toString('utf8'), where, 'workflow_api.json or view_comfy.json');
+		if (!isViewComfyFile(value)) return { workflow: assertApiWorkflow(value, where) };
+		const title = ctx.getNodeParameter('binaryAppWorkflow', itemIndex, '') as string;
+		return { workflow: selectAppWorkflow(value, title, where).workflow };
 	}
 	if (required) {
 		throw new UserInputError('This operation needs the workflow itself', {
@@ -32,16 +58,32 @@ export async function readWorkflow(
 			hint: 'Set Workflow Source to "Paste workflow_api.json" or "From Binary Property": the deployed workflow cannot be read back from ViewComfy.',
 		});
 	}
-	return undefined;
+	return {};
+}
+
+/** The workflow of one item, or undefined for a deployed workflow that the node never sees. */
+export async function readWorkflow(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: { required: boolean },
+): Promise<ComfyWorkflow | undefined> {
+	return (await readItemWorkflow(ctx, itemIndex, options)).workflow;
+}
+
+/**
+ * The values stored in a resource mapper, as the editor stored them. Read as the whole parameter:
+ * asking n8n for `<name>.value` runs its type check, which turns an empty number field into 0.
+ */
+function mapperValues(ctx: IExecuteFunctions, name: string, itemIndex: number): Record<string, unknown> {
+	const mapper = ctx.getNodeParameter(name, itemIndex, {}) as { value?: Record<string, unknown> | null } | null;
+	return { ...(mapper?.value ?? {}) };
 }
 
 /** Parameter values the user set in the fields of this item, by flattened key. */
 export function readFieldValues(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
-	if (source === 'paste') {
-		const value = ctx.getNodeParameter('parameters.value', itemIndex, {}) as Record<string, unknown> | null;
-		return { ...(value ?? {}) };
-	}
+	if (source === 'paste') return mapperValues(ctx, 'parameters', itemIndex);
+	if (source === 'viewComfyApp') return mapperValues(ctx, 'appInputs', itemIndex);
 	const pairs = ctx.getNodeParameter('parameterValues.parameter', itemIndex, []) as Array<{
 		key?: string;
 		value?: unknown;
@@ -91,13 +133,27 @@ export async function readFileParts(ctx: IExecuteFunctions, itemIndex: number): 
 	return parts;
 }
 
+/** The files an app's fields name (image, video, audio and mask inputs) as multipart parts. */
+export async function readAppFileParts(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	files: AppFileInput[],
+): Promise<FilePart[]> {
+	const parts: FilePart[] = [];
+	for (const file of files) {
+		parts.push(await readFilePart(ctx, itemIndex, file.key, file.binaryProperty, `App Inputs → ${file.field}`));
+	}
+	return parts;
+}
+
 async function readFilePart(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	key: string,
 	property: string,
+	field = `File Inputs → ${key}`,
 ): Promise<FilePart> {
-	const data = await readBinary(ctx, itemIndex, property, `File Inputs → ${key}`);
+	const data = await readBinary(ctx, itemIndex, property, field);
 	const meta = ctx.getInputData()[itemIndex].binary![property];
 	return {
 		key,

@@ -14,72 +14,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to send this workflow as workflow_api so it replaces the deployed one for this run. Leave off to run the deployed workflow and only send the parameters.',
-		displayOptions: { show: { ...showForRun, workflowSource: ['paste', 'binary'] } },
-	},
-	{
-		displayName: 'Workflow Parameters',
-		name: 'parameters',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['workflowJson'],
-			resourceMapper: {
-				resourceMapperMethod: 'getWorkflowParameters',
-				mode: 'add',
-				fieldWords: { singular: 'parameter', plural: 'parameters' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-				noFieldsError:
-					'No parameters found: paste a workflow exported with "Export (API)" in the field above',
-			},
-		},
-		description:
-			'Every literal input of the pasted workflow, prefilled with its value. Only the fields you change are sent; remove a field to leave it out.',
-		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
-	},
-	{
-		displayName: 'Parameters',
-		name: 'parameterValues',
-		placeholder: 'Add Parameter',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
-		description:
-			'Parameter overrides as flattened keys such as 6-inputs-text (node ID, "-inputs-", input name). Use the List Workflow Parameters operation to discover the keys.',
-		displayOptions: { show: { ...showForRun, workflowSource: ['deployed', 'binary'] } },
-		options: [
-			{
-				name: 'parameter',
-				displayName: 'Parameter',
-				values: [
-					{
-						displayName: 'Key',
-						name: 'key',
-						type: 'string',
-						default: '',
-						placeholder: '6-inputs-text',
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Additional Parameters (JSON)',
-		name: 'additionalParameters',
-		type: 'json',
-		default: '{}',
-		description:
-			'Any other parameter keys as a JSON object, e.g. {"3-inputs-steps": 30}. These win over the fields above.',
-		displayOptions: { show: showForRun },
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste', 'viewComfyApp', 'binary'] } },
 	},
 	{
 		displayName: 'File Inputs',
@@ -160,6 +95,96 @@ export const runWorkflowProperties: INodeProperties[] = [
 		description:
 			'Whether to wait for the run and output its files. Off (hosted API only): output the prompt_id at once and let the run go on; fetch its files later with Get Results.',
 		displayOptions: { show: { ...showForRun, resultMode: ['wait'] } },
+	},
+	{
+		displayName: 'Workflow Parameters',
+		name: 'parameters',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['workflowJson'],
+			resourceMapper: {
+				resourceMapperMethod: 'getWorkflowParameters',
+				mode: 'add',
+				valuesLabel: 'Workflow Parameters',
+				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError:
+					'No parameters found: paste a workflow exported with "Export (API)" in the field above',
+			},
+		},
+		description:
+			'The literal inputs of the pasted workflow, prefilled with their values (large workflows start with the likely ones: prompts, seeds, images, size, steps; add any other from the list). Only the fields you change are sent; an emptied or removed field keeps the workflow’s value.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
+	},
+	{
+		displayName: 'App Inputs',
+		name: 'appInputs',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['viewComfyJson', 'appWorkflow'],
+			resourceMapper: {
+				resourceMapperMethod: 'getAppInputs',
+				mode: 'add',
+				valuesLabel: 'App Inputs',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError: 'No inputs found: paste the view_comfy.json of your ViewComfy app in the field above',
+			},
+		},
+		description:
+			"The app's form: basic inputs, then advanced ones. Only the inputs you change are sent; an empty input keeps the app's value. Image, video and audio inputs take the name of the input item's binary property to send.",
+		displayOptions: { show: { ...showForRun, workflowSource: ['viewComfyApp'] } },
+	},
+	{
+		displayName: 'Parameters',
+		name: 'parameterValues',
+		placeholder: 'Add Parameter',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			'Parameter overrides as flattened keys such as 6-inputs-text (node ID, "-inputs-", input name). Use the List Workflow Parameters operation to discover the keys.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['deployed', 'binary'] } },
+		options: [
+			{
+				name: 'parameter',
+				displayName: 'Parameter',
+				values: [
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: '6-inputs-text',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Additional Parameters (JSON)',
+		name: 'additionalParameters',
+		type: 'json',
+		default: '{}',
+		description:
+			'Any other parameter keys as a JSON object, e.g. {"3-inputs-steps": 30}. These win over the fields above.',
+		displayOptions: { show: showForRun },
 	},
 	{
 		displayName: 'Output',

@@ -10,11 +10,13 @@ import { n8nHttpOf } from '../transport/http/n8nHttp';
 import { readApiConnection, type ApiConnection } from './connection';
 import { failedItem } from './continueOnFail';
 import { runHostedItem } from './runWorkflowHosted';
+import { readAppFieldValues, APP_SOURCE } from '../helpers/viewComfyApp';
 import {
 	readAdditionalParameters,
+	readAppFileParts,
 	readFieldValues,
 	readFileParts,
-	readWorkflow,
+	readItemWorkflow,
 	type WorkflowSource,
 } from './readItemInputs';
 import { buildOutputItems, type OutputOptions } from './writeOutputs';
@@ -71,19 +73,30 @@ async function runItem(
 ): Promise<INodeExecutionData[]> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RunOptions;
-	const workflow = await readWorkflow(ctx, itemIndex, { required: false });
+	const { workflow, app } = await readItemWorkflow(ctx, itemIndex, { required: false });
 	const files = await readFileParts(ctx, itemIndex);
+	let fields = readFieldValues(ctx, itemIndex);
+	let seedKeys: string[] | undefined;
+	const fieldsSource = app ? 'App Inputs' : source === 'paste' ? 'Workflow Parameters' : 'Parameters';
+	if (app) {
+		// The app's image, video and audio fields name binary properties: those are sent as files.
+		const appValues = readAppFieldValues(app, fields, fieldsSource);
+		files.push(...(await readAppFileParts(ctx, itemIndex, appValues.files)));
+		fields = appValues.fields;
+		if (appValues.seedKeys.length > 0) seedKeys = appValues.seedKeys;
+	}
 
 	const { params, randomizedSeeds } = buildParams({
 		workflow,
-		fields: readFieldValues(ctx, itemIndex),
-		fieldsSource: source === 'paste' ? 'Workflow Parameters' : 'Parameters',
+		fields,
+		fieldsSource,
 		additional: readAdditionalParameters(ctx, itemIndex),
 		additionalSource: 'Additional Parameters (JSON)',
 		// Mask parts included: buildParams knows their suffix and checks the key they belong to.
 		fileKeys: files.map((file) => file.key),
-		fileKeysSource: 'File Inputs',
+		fileKeysSource: app ? `File Inputs or ${fieldsSource} of ${APP_SOURCE}` : 'File Inputs',
 		seedMode: options.randomizeSeed ?? 'whenEmpty',
+		seedKeys,
 	});
 
 	const sendOverride =

@@ -31,6 +31,11 @@ export interface BuildParamsInput {
 	fileKeys?: string[];
 	fileKeysSource?: string;
 	seedMode: SeedMode;
+	/**
+	 * The inputs Randomize Seed applies to (an app's seed inputs); by default every number input
+	 * named like a seed.
+	 */
+	seedKeys?: string[];
 	/** Source of randomness in [0, 1) for seeds; Math.random by default. */
 	random?: () => number;
 }
@@ -119,7 +124,10 @@ class ParamsContext {
 		});
 	}
 
-	seedParameters(): WorkflowParameter[] {
+	seedParameters(seedKeys?: string[]): WorkflowParameter[] {
+		if (seedKeys) {
+			return seedKeys.map((key) => this.byKey.get(key)).filter((p): p is WorkflowParameter => p?.kind === 'number');
+		}
 		return [...this.byKey.values()].filter((p) => isSeedInput(p.inputName) && p.kind === 'number');
 	}
 }
@@ -214,6 +222,8 @@ export function buildParams(input: BuildParamsInput): BuiltParams {
 		if (raw === null || raw === undefined || raw === '') continue;
 		const parameter = context.check(key, fieldsSource);
 		if (fileKeys.has(key)) continue;
+		// Blank text in a number or true/false field is an emptied field too (text keeps its spaces).
+		if (parameter && (parameter.kind === 'number' || parameter.kind === 'boolean') && typeof raw === 'string' && raw.trim() === '') continue;
 		const literal = checkLiteral(key, raw, fieldsSource);
 		const value = parameter ? coerce(parameter, literal, fieldsSource) : literal;
 		// Unchanged values are not sent: ViewComfy has them already, and "nothing set" stays detectable.
@@ -228,7 +238,7 @@ export function buildParams(input: BuildParamsInput): BuiltParams {
 		values.set(key, parameter ? coerce(parameter, literal, additionalSource) : literal);
 	}
 
-	const seeds = context.seedParameters().filter((p) => !fileKeys.has(p.key));
+	const seeds = context.seedParameters(input.seedKeys).filter((p) => !fileKeys.has(p.key));
 	const randomizedSeeds: string[] = [];
 	const randomize = (parameter: WorkflowParameter): void => {
 		values.set(parameter.key, drawSeed(random));

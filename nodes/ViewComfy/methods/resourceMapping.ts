@@ -1,23 +1,16 @@
-import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { toMapperFields } from '../helpers/mapperFields';
+import { toAppMapperFields, toMapperFields } from '../helpers/mapperFields';
 import { UserInputError } from '../helpers/userInputError';
+import { APP_SOURCE, parseViewComfyFile, selectAppWorkflow } from '../helpers/viewComfyApp';
 import { parseWorkflowJson } from '../helpers/workflow';
+import { jsonParameterText } from './jsonParameter';
 
-/** The pasted workflow's literal inputs as resource-mapper fields, prefilled with their values. */
-export async function getWorkflowParameters(
-	this: ILoadOptionsFunctions,
-): Promise<ResourceMapperFields> {
-	const raw = this.getNodeParameter('workflowJson', '') as unknown;
-	const text = typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
-	if (!text.trim()) {
-		return { fields: [], emptyFieldsNotice: 'Paste your workflow_api.json above to see its parameters' };
-	}
+/** The fields, or the reason there are none in the notice the editor shows in their place. */
+function fieldsOrNotice(load: () => ResourceMapperField[], noneNotice: string): ResourceMapperFields {
 	try {
-		const fields = toMapperFields(parseWorkflowJson(text, 'Workflow JSON (workflow_api.json)'));
-		return fields.length
-			? { fields }
-			: { fields, emptyFieldsNotice: 'This workflow has no literal inputs to set' };
+		const fields = load();
+		return fields.length ? { fields } : { fields, emptyFieldsNotice: noneNotice };
 	} catch (error) {
 		// The editor shows this notice in place of the fields, which is where the user is looking.
 		const hint = error instanceof UserInputError && error.hint ? ` ${error.hint}` : '';
@@ -25,3 +18,27 @@ export async function getWorkflowParameters(
 	}
 }
 
+/** The pasted workflow's literal inputs as resource-mapper fields, prefilled with their values. */
+export async function getWorkflowParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const text = jsonParameterText(this, 'workflowJson');
+	if (!text.trim()) {
+		return { fields: [], emptyFieldsNotice: 'Paste your workflow_api.json above to see its parameters' };
+	}
+	return fieldsOrNotice(
+		() => toMapperFields(parseWorkflowJson(text, 'Workflow JSON (workflow_api.json)')),
+		'This workflow has no literal inputs to set',
+	);
+}
+
+/** The pasted app's form (of the chosen workflow) as resource-mapper fields. */
+export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const text = jsonParameterText(this, 'viewComfyJson');
+	if (!text.trim()) {
+		return { fields: [], emptyFieldsNotice: "Paste your ViewComfy app's view_comfy.json above to see its inputs" };
+	}
+	const title = this.getNodeParameter('appWorkflow', '') as string;
+	return fieldsOrNotice(
+		() => toAppMapperFields(selectAppWorkflow(parseViewComfyFile(text, APP_SOURCE), title ?? '', APP_SOURCE)),
+		'This app has no visible inputs: every run uses its own values',
+	);
+}

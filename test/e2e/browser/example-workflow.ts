@@ -55,6 +55,11 @@ export function freshPasteWorkflow(): WorkflowSpec {
 }
 
 function viewComfyWorkflow(id: string, name: string, parameters: object): WorkflowSpec {
+	return viewComfyNodeWorkflow(id, name, { operation: 'runWorkflow', workflowSource: 'paste', workflowJson: txt2imgWorkflowText(), parameters });
+}
+
+/** A Manual Trigger feeding a ViewComfy node with these parameters and the example credential. */
+export function viewComfyNodeWorkflow(id: string, name: string, nodeParameters: Record<string, unknown>): WorkflowSpec {
 	return {
 		id,
 		name,
@@ -73,12 +78,7 @@ function viewComfyWorkflow(id: string, name: string, parameters: object): Workfl
 				type: 'n8n-nodes-viewcomfy.viewComfy',
 				typeVersion: 1,
 				position: [260, 0],
-				parameters: {
-					operation: 'runWorkflow',
-					workflowSource: 'paste',
-					workflowJson: txt2imgWorkflowText(),
-					parameters,
-				},
+				parameters: nodeParameters,
 				credentials: { viewComfyApi: { id: EXAMPLE_CREDENTIAL_ID, name: EXAMPLE_CREDENTIAL_NAME } },
 			},
 		],
