@@ -3,6 +3,7 @@
 // The node is then bundled with esbuild: the package has no runtime dependencies, so the
 // libraries it uses (devDependencies such as eventsource-parser) ship inside dist/.
 const { src, dest, task, series } = require('gulp');
+const { rmSync } = require('fs');
 const esbuild = require('esbuild');
 
 function copyAssets() {
@@ -26,6 +27,10 @@ async function bundleNode() {
 		external: ['n8n-workflow', 'crypto'],
 		logLevel: 'warning',
 	});
+	// The bundle holds every module of the node: ship it alone, not tsc's per-module copies too.
+	for (const folder of ['actions', 'helpers', 'methods', 'transport']) {
+		rmSync(`dist/nodes/ViewComfy/${folder}`, { recursive: true, force: true });
+	}
 }
 
 task('build:assets', series(copyAssets, bundleNode));

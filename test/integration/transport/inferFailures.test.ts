@@ -287,6 +287,34 @@ describe('infer: cancel and timeout', () => {
 		await waitFor(() => srv.closedSockets() >= 1);
 	});
 
+	it.each(['timeout', 'stop'] as const)(
+		'%s during the long wait after a 303 (the follow-up GET, where n8n\'s cancel signal replaces ours) ends the call',
+		async (how) => {
+			let waiting!: () => void;
+			const secondHopArrived = new Promise<void>((resolve) => (waiting = resolve));
+			// The first hop answers 303 after a wait, as a long run does; the result URL then never answers.
+			const srv = await server(async (_req, res, n) => {
+				if (n === 1) {
+					await new Promise((resolve) => setTimeout(resolve, 150));
+					res.writeHead(303, { location: '/result/1' });
+					res.end();
+				} else waiting();
+			});
+			const controller = new AbortController();
+			const started = Date.now();
+			const call = failureOf(
+				infer(connectionTo(srv.url('/')), request(), options({ signal: controller.signal, timeoutMs: how === 'timeout' ? 1_500 : 60_000 })),
+			);
+			await secondHopArrived;
+			if (how === 'stop') controller.abort();
+			const err = await call;
+			expect(err).toBeInstanceOf(how === 'timeout' ? InferTimeoutError : InferAbortedError);
+			expect(srv.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /', 'GET /result/1']);
+			if (how === 'timeout') expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+			await waitFor(() => srv.closedSockets() >= 1);
+		},
+	);
+
 	it('rejects at once when cancelled before the call', async () => {
 		const srv = await server((_req, res) => answerResult(res));
 		const controller = new AbortController();

@@ -121,8 +121,11 @@ export function networkErrorCode(err: unknown): string | undefined {
 	let current: unknown = err;
 	while (current !== null && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+		const { code, httpCode, cause, errors } = current as { code?: unknown; httpCode?: unknown; cause?: unknown; errors?: unknown };
 		if (typeof code === 'string' && code !== '') return code;
+		// n8n's authenticated helper wraps the client's error in a NodeApiError that keeps the
+		// system code (ECONNREFUSED, …) as its `httpCode`, without the original error.
+		if (typeof httpCode === 'string' && /^[A-Z][A-Z_]+$/.test(httpCode)) return httpCode;
 		current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
 	}
 	return undefined;
