@@ -17,6 +17,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 }
 
 const OPEN_NODE_ATTEMPTS = 3;
+const EDITOR_LOAD_TIMEOUT_MS = 120_000;
 
 /**
  * Opens a workflow and the node details view (NDV) of one of its nodes. On a loaded machine a
@@ -25,7 +26,8 @@ const OPEN_NODE_ATTEMPTS = 3;
  * has opened meanwhile (it covers the canvas, so a second double-click could not reach the node).
  */
 export async function openNode(page: Page, baseUrl: string, workflowId: string, nodeName: string): Promise<Locator> {
-	await page.goto(`${baseUrl}/workflow/${workflowId}`);
+	// Loading the editor took over 30 s (Playwright's default) with the machine's 2 cores shared by six test runs.
+	await page.goto(`${baseUrl}/workflow/${workflowId}`, { timeout: EDITOR_LOAD_TIMEOUT_MS });
 	const node = page.getByTestId('canvas-node').filter({ hasText: nodeName });
 	const ndv = page.getByTestId('ndv');
 	for (let attempt = 1; ; attempt++) {
