@@ -84,6 +84,7 @@ async function main(): Promise<void> {
 		port: PORT,
 		runnerBrokerPort: await freePort(),
 		fileAccessDirs: [filesDir],
+		runtime: install.runtimeEnv,
 		extra: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${editorUrl}/`, WEBHOOK_URL: `${editorUrl}/` },
 	});
 

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureNodeRuntime, nodeRuntimeEnv, readMarker, runLogged, writeMarker, type NodeRuntime } from './node-runtime';
 import { n8nInstallDir } from './paths';
+import { DEFAULT_TARGET, findTarget, targetForVersion, type N8nTarget } from './targets';
 
 export interface N8nInstall {
 	version: string;
@@ -9,17 +10,23 @@ export interface N8nInstall {
 	dir: string;
 	/** The `n8n` CLI entry point. */
 	bin: string;
+	/** The Node release it runs on when not the machine's own (see N8nTarget.node). */
+	node?: NodeRuntime;
+	/** Added to every n8n process's environment: the target's settings, and PATH to its Node. */
+	runtimeEnv: Record<string, string>;
 	/** false when this call had to install it. */
 	reused: boolean;
-	/** Seconds this call spent installing (0 when reused). */
+	/** Seconds this call spent installing, Node included (0 when reused). */
 	installSeconds: number;
+	/** Seconds the n8n install took when it was made (from its marker when reused, if known). */
+	firstInstallSeconds?: number;
 }
 
 type Log = (line: string) => void;
 
-const MARKER = '.viewcomfy-install-complete';
-// Measured: 3 min on an idle 2-core machine, 6 min on a busy one (native sqlite3 build).
-const EXPECTED_INSTALL = '3-6 minutes, ~2.3 GB';
+// Measured: 3 min on an idle 2-core machine, 6 min on a busy one (native sqlite3 build); 17-21 min
+// for 1.123.81, 2.8.4 and 2.40.7 each while six test runs shared the 2 cores.
+const EXPECTED_INSTALL = '3-6 minutes on an idle machine, up to ~20 on a busy one; ~2.3 GB';
 const PROGRESS_EVERY_MS = 15_000;
 
 function binPath(dir: string): string {
@@ -35,14 +42,17 @@ function installedVersion(dir: string): string | undefined {
 }
 
 /**
- * Complete = our marker, or (for a copy installed by hand) the CLI, the right n8n version and
- * npm's hidden lockfile, which npm writes only once the whole tree is in place.
+ * Complete = our marker, for the Node the target runs on, or (for a copy installed by hand on the
+ * machine's node) the CLI, the right n8n version and npm's hidden lockfile, which npm writes only
+ * once the whole tree is in place.
  */
-export function isCompleteInstall(dir: string, version: string): boolean {
-	if (existsSync(join(dir, MARKER))) return true;
+export function isCompleteInstall(dir: string, target: N8nTarget): boolean {
+	const marker = readMarker(dir);
+	if (marker) return marker.node === target.node;
 	return (
+		!target.node &&
 		existsSync(binPath(dir)) &&
-		installedVersion(dir) === version &&
+		installedVersion(dir) === target.version &&
 		existsSync(join(dir, 'node_modules', '.package-lock.json'))
 	);
 }
@@ -109,80 +119,108 @@ async function withInstallLock<T>(dir: string, log: Log, job: () => Promise<T>):
 	}
 }
 
-async function waitForForeignInstall(dir: string, version: string, log: Log): Promise<void> {
+async function waitForForeignInstall(dir: string, target: N8nTarget, log: Log): Promise<void> {
 	const started = Date.now();
 	let lastReport = 0;
 	for (;;) {
 		const pids = processesWorkingIn(dir);
-		if (pids.length === 0 || isCompleteInstall(dir, version)) return;
+		if (pids.length === 0 || isCompleteInstall(dir, target)) return;
 		if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
 			lastReport = Date.now();
-			log(`n8n ${version} is being installed by another process (pid ${pids.join(', ')}) in ${dir}; waited ${Math.round((Date.now() - started) / 1000)} s.`);
+			log(`n8n ${target.version} is being installed by another process (pid ${pids.join(', ')}) in ${dir}; waited ${Math.round((Date.now() - started) / 1000)} s.`);
 		}
 		await sleep(2000);
 	}
 }
 
-function runNpmInstall(dir: string, version: string, log: Log): Promise<void> {
-	const logFile = join(dir, 'install.log');
-	const out = createWriteStream(logFile);
+/** npm in `dir`, its output in `logFile`, with a progress line every PROGRESS_EVERY_MS. */
+async function runNpm(dir: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, what: string, log: Log): Promise<void> {
 	const started = Date.now();
-	log(`Installing n8n ${version} into ${dir} (first run only, usually ${EXPECTED_INSTALL}; log: ${logFile})`);
-	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--loglevel=http'], {
-			cwd: dir,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			env: { ...process.env, npm_config_yes: 'true' },
-		});
-		child.stdout.pipe(out, { end: false });
-		child.stderr.pipe(out, { end: false });
-		const timer = setInterval(() => {
-			const seconds = Math.round((Date.now() - started) / 1000);
-			let packages = 0;
-			try {
-				packages = readdirSync(join(dir, 'node_modules')).length;
-			} catch {
-				// npm has not created node_modules yet.
-			}
-			log(`  ... still installing n8n ${version}: ${seconds} s elapsed, ${packages} top-level packages so far (expected ${EXPECTED_INSTALL})`);
-		}, PROGRESS_EVERY_MS);
-		child.on('error', (error) => {
-			clearInterval(timer);
-			out.end();
-			reject(new Error(`Could not start npm to install n8n: ${error.message}`));
-		});
-		child.on('close', (code) => {
-			clearInterval(timer);
-			out.end();
-			if (code === 0) resolve();
-			else reject(new Error(`npm install of n8n ${version} failed with exit code ${code}; see ${logFile}`));
-		});
-	});
+	const timer = setInterval(() => {
+		let packages = 0;
+		try {
+			packages = readdirSync(join(dir, 'node_modules')).length;
+		} catch {
+			// npm has not created node_modules yet.
+		}
+		log(`  ... still ${what}: ${Math.round((Date.now() - started) / 1000)} s elapsed, ${packages} top-level packages so far`);
+	}, PROGRESS_EVERY_MS);
+	try {
+		await runLogged('npm', args, dir, { ...env, npm_config_yes: 'true' }, logFile);
+	} finally {
+		clearInterval(timer);
+	}
 }
 
-/** Installs n8n `version` into the shared cache unless a complete copy is already there. */
+/**
+ * `npm install` of n8n as the target says: with every install script, or without them and then
+ * only the native modules it names compiled (against the target's Node).
+ */
+async function installN8n(dir: string, target: N8nTarget, node: NodeRuntime | undefined, log: Log): Promise<void> {
+	const logFile = join(dir, 'install.log');
+	const env = nodeRuntimeEnv(node);
+	const on = node ? ` for Node ${node.version}` : '';
+	log(`Installing n8n ${target.version}${on} into ${dir} (first run only, usually ${EXPECTED_INSTALL}; log: ${logFile})`);
+	writeFileSync(
+		join(dir, 'package.json'),
+		// xlsx 0.20 is only published on SheetJS's own CDN, which npm cannot reach here.
+		JSON.stringify({ private: true, dependencies: { n8n: target.version }, overrides: { xlsx: '0.18.5' } }, null, 2) + '\n',
+	);
+	const ignoreScripts = target.rebuild ? ['--ignore-scripts'] : [];
+	await runNpm(dir, ['install', ...ignoreScripts, '--no-audit', '--no-fund', '--loglevel=http'], env, logFile, `installing n8n ${target.version}`, log);
+	if (target.rebuild?.length) {
+		log(`  compiling ${target.rebuild.join(' and ')}${node ? ` against Node ${node.version}` : ''}`);
+		await runNpm(dir, ['rebuild', ...target.rebuild, '--foreground-scripts'], env, logFile, `compiling ${target.rebuild.join(', ')}`, log);
+	}
+}
+
+/**
+ * Installs n8n `version` into the shared cache unless a complete copy is already there, the way
+ * its N8nTarget says (Node release, install scripts, native rebuilds).
+ */
 export async function ensureN8n(version: string, log: Log = (line) => console.log(line)): Promise<N8nInstall> {
+	const target = targetForVersion(version);
 	const dir = n8nInstallDir(version);
 	mkdirSync(dir, { recursive: true });
-	await waitForForeignInstall(dir, version, log);
-	const reuse = (): N8nInstall => ({ version, dir, bin: binPath(dir), reused: true, installSeconds: 0 });
-	if (isCompleteInstall(dir, version)) return reuse();
+	const started = Date.now();
+	const node = target.node ? (await ensureNodeRuntime(target.node, log)).node : undefined;
+	const runtimeEnv: Record<string, string> = { ...target.env };
+	if (node) runtimeEnv.PATH = nodeRuntimeEnv(node).PATH!;
+	const install = (reused: boolean): N8nInstall => ({
+		version,
+		dir,
+		bin: binPath(dir),
+		node,
+		runtimeEnv,
+		reused,
+		installSeconds: reused ? 0 : (Date.now() - started) / 1000,
+		firstInstallSeconds: readMarker(dir)?.installSeconds,
+	});
 
+	await waitForForeignInstall(dir, target, log);
+	if (isCompleteInstall(dir, target)) return install(true);
 	return withInstallLock(dir, log, async () => {
-		if (isCompleteInstall(dir, version)) return reuse();
-		const started = Date.now();
-		writeFileSync(
-			join(dir, 'package.json'),
-			// xlsx 0.20 is only published on SheetJS's own CDN, which npm cannot reach here.
-			JSON.stringify({ dependencies: { n8n: version }, overrides: { xlsx: '0.18.5' } }, null, 2) + '\n',
-		);
-		await runNpmInstall(dir, version, log);
+		if (isCompleteInstall(dir, target)) return install(true);
+		const n8nStarted = Date.now();
+		await installN8n(dir, target, node, log);
 		if (!existsSync(binPath(dir)) || installedVersion(dir) !== version) {
 			throw new Error(`npm finished but ${binPath(dir)} (n8n ${version}) is missing; see ${join(dir, 'install.log')}`);
 		}
-		const installSeconds = (Date.now() - started) / 1000;
-		writeFileSync(join(dir, MARKER), JSON.stringify({ version, installedAt: new Date().toISOString(), installSeconds }) + '\n');
-		log(`Installed n8n ${version} in ${installSeconds.toFixed(0)} s.`);
-		return { version, dir, bin: binPath(dir), reused: false, installSeconds };
+		const installSeconds = (Date.now() - n8nStarted) / 1000;
+		writeMarker(dir, { version, node: target.node, installSeconds });
+		log(`Installed n8n ${version}${node ? ` on Node ${node.version}` : ''} in ${installSeconds.toFixed(0)} s.`);
+		return install(false);
 	});
+}
+
+// `tsx scripts/n8n/ensure-n8n.ts <target name or version>`: install ahead of a test run.
+if (require.main === module) {
+	const wanted = process.argv[2] ?? DEFAULT_TARGET.name;
+	ensureN8n(findTarget(wanted)?.version ?? wanted).then(
+		(install) => console.log(`n8n ${install.version} ready at ${install.bin}${install.node ? ` (Node ${install.node.version} in ${install.node.binDir})` : ''}`),
+		(error: unknown) => {
+			console.error(error instanceof Error ? error.message : String(error));
+			process.exit(1);
+		},
+	);
 }

@@ -9,6 +9,8 @@ export interface N8nEnvOptions {
 	runnerBrokerPort: number;
 	/** Folders the Read/Write Files from Disk node may touch (n8n 2.x allows only ~/.n8n-files by default). */
 	fileAccessDirs?: string[];
+	/** What the n8n install needs to run (`N8nInstall.runtimeEnv`: its Node on PATH, its settings). */
+	runtime?: Record<string, string>;
 	extra?: Record<string, string>;
 }
 
@@ -46,6 +48,7 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		N8N_LOG_OUTPUT: 'console',
 		N8N_RESTRICT_FILE_ACCESS_TO: (options.fileAccessDirs ?? [join(options.userFolder, 'files')]).join(';'),
 		NODE_ENV: 'production',
+		...options.runtime,
 		...options.extra,
 	};
 }

@@ -85,6 +85,7 @@ export class N8nInstance {
 			port,
 			runnerBrokerPort: runnerPort,
 			fileAccessDirs: options.fileAccessDirs ?? [this.filesDir],
+			runtime: install.runtimeEnv,
 			extra: options.extraEnv,
 		});
 	}

@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_TARGET } from './targets';
 
 /** The n8n release the harness, demo and e2e run against unless N8N_VERSION says otherwise. */
-export const DEFAULT_N8N_VERSION = '2.8.4';
+export const DEFAULT_N8N_VERSION = DEFAULT_TARGET.version;
 
 /** Repository root (scripts/n8n/ is two levels below it). */
 export const REPO_ROOT = resolve(__dirname, '..', '..');

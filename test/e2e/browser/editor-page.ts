@@ -16,11 +16,47 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
-/** Opens a workflow and the node details view (NDV) of one of its nodes. */
+const OPEN_NODE_ATTEMPTS = 3;
+const EDITOR_LOAD_TIMEOUT_MS = 120_000;
+
+/**
+ * Opens a workflow and the node details view (NDV) of one of its nodes. On a loaded machine a
+ * double-click can land while the freshly loaded canvas is still settling and be lost (seen with
+ * n8n 1.123's editor: the double-click never completed); it is then made again, unless the NDV
+ * has opened meanwhile (it covers the canvas, so a second double-click could not reach the node).
+ */
 export async function openNode(page: Page, baseUrl: string, workflowId: string, nodeName: string): Promise<Locator> {
-	await page.goto(`${baseUrl}/workflow/${workflowId}`);
-	await page.getByTestId('canvas-node').filter({ hasText: nodeName }).dblclick();
-	return page.getByTestId('ndv');
+	// Loading the editor took over 30 s (Playwright's default) with the machine's 2 cores shared by six test runs.
+	await page.goto(`${baseUrl}/workflow/${workflowId}`, { timeout: EDITOR_LOAD_TIMEOUT_MS });
+	const node = page.getByTestId('canvas-node').filter({ hasText: nodeName });
+	const ndv = page.getByTestId('ndv');
+	for (let attempt = 1; ; attempt++) {
+		if (await ndv.isVisible()) return ndv;
+		try {
+			await node.dblclick({ timeout: 30_000 });
+			await ndv.waitFor({ timeout: 30_000 });
+			return ndv;
+		} catch (error) {
+			if (attempt >= OPEN_NODE_ATTEMPTS) {
+				await page.screenshot({ path: screenshotPath(`open-node-failed-${workflowId}.png`) });
+				throw error;
+			}
+		}
+	}
+}
+
+/**
+ * The bytes behind an image the editor shows. n8n 2.x (filesystem binary mode by default) points
+ * it at its binary-data endpoint; n8n 1.x in its default in-memory mode inlines it as a data: URL.
+ */
+export async function imageBytes(page: Page, src: string, baseUrl: string): Promise<Buffer> {
+	if (src.startsWith('data:')) {
+		// data:[<media type>][;<parameter>…][;base64],<data>
+		const comma = src.indexOf(',');
+		const payload = src.slice(comma + 1);
+		return src.slice(0, comma).split(';').includes('base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+	}
+	return Buffer.from(await (await page.request.get(new URL(src, baseUrl).toString())).body());
 }
 
 /** Label → shown value of every field of a resource mapper ("Values to Send"), in display order. */

@@ -8,7 +8,7 @@ import { OWNER } from '../../../scripts/n8n/rest';
 import { startEmulator, type EmulatorHandle } from '../../emulator/server';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS, n8nWithNode } from '../helpers/n8n-setup';
 import { launchChromium, type BrowserSession } from './chromium';
-import { mappedFields, openNode, screenshotPath, signIn } from './editor-page';
+import { imageBytes, mappedFields, openNode, screenshotPath, signIn } from './editor-page';
 import {
 	EXAMPLE_PROMPT,
 	EXAMPLE_WORKFLOW_ID,
@@ -131,9 +131,9 @@ describe('e2e browser: the ViewComfy node in the n8n editor', () => {
 			const size = await image.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
 			expect(size).toEqual({ width: 512, height: 512 });
 
-			// The picture the browser got is a whole PNG, fetched from n8n's binary-data endpoint.
+			// The picture the browser got is a whole PNG, from n8n's binary-data endpoint (or inline on 1.x).
 			const src = await image.getAttribute('src');
-			const bytes = Buffer.from(await (await page.request.get(new URL(src!, baseUrl).toString())).body());
+			const bytes = await imageBytes(page, src!, baseUrl);
 			const png = PNG.sync.read(bytes);
 			expect([png.width, png.height]).toEqual([512, 512]);
 
