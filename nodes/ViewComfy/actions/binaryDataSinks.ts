@@ -33,7 +33,8 @@ const BUFFERED_BYTES = 1024 * 1024;
 const WRITE_BYTES = 1024 * 1024;
 
 type StreamEvent = 'data' | 'end' | 'error' | 'close';
-type Listener = (arg?: never) => void;
+/** Any listener: n8n passes a Buffer for 'data', an Error for 'error', nothing otherwise. */
+type Listener = (...args: never[]) => void;
 
 interface Registration {
 	listener: Listener;
