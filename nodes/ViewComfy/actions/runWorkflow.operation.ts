@@ -19,6 +19,7 @@ import {
 	readItemWorkflow,
 	type WorkflowSource,
 } from './readItemInputs';
+import { BinaryDataSinks } from './binaryDataSinks';
 import { buildOutputItems, type OutputOptions } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
@@ -124,7 +125,13 @@ async function runDirectItem(
 	extraJson: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
-	return await runDirectCall(ctx, itemIndex, connection, { ...request, logs: stream }, options, extraJson);
+	// Output files go to n8n's binary store while they arrive; a failed call's are awaited here.
+	const sinks = new BinaryDataSinks(ctx);
+	try {
+		return await runDirectCall(ctx, itemIndex, connection, { ...request, logs: stream }, options, extraJson, sinks);
+	} finally {
+		await sinks.settle();
+	}
 }
 
 async function runDirectCall(
@@ -134,6 +141,7 @@ async function runDirectCall(
 	request: InferRequest,
 	options: RunOptions,
 	extraJson: IDataObject,
+	sinks: BinaryDataSinks,
 ): Promise<INodeExecutionData[]> {
 	const stream = request.logs;
 	const nodeName = ctx.getNode().name;
@@ -142,6 +150,7 @@ async function runDirectCall(
 		request,
 		{
 			http: n8nHttpOf(ctx),
+			openOutputSink: sinks.open,
 			timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
 			signal: ctx.getExecutionCancelSignal?.(),
 			maxRetries: options.maxRetries ?? 8,

@@ -1,8 +1,9 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
 import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
+import { BinaryDataSink, OutputByteStream } from './binaryDataSinks';
 import { runsAsTool } from './toolCall';
 
 /** The options of Run Workflow and Get Results that shape the output items. */
@@ -51,7 +52,15 @@ export async function buildOutputItems(
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
 			const output = outputs[file.index];
-			binary[property] = await ctx.helpers.prepareBinaryData(takeBytes(output), file.fileName, file.mimeType);
+			binary[property] =
+				output.sink instanceof BinaryDataSink
+					? await storedBinary(output.sink, file)
+					: await ctx.helpers.prepareBinaryData(
+							// n8n reads an OutputByteStream as it would a Readable (see binaryDataSinks.ts).
+							takeBytes(output) as Buffer,
+							file.fileName,
+							file.mimeType,
+						);
 		}
 		const json: IDataObject =
 			outputMode === 'itemPerFile' && planned.files.length === 1
@@ -67,13 +76,36 @@ export async function buildOutputItems(
 }
 
 /**
- * Hands the decoded chunks to n8n as one Buffer and drops our reference to them. Not a stream:
- * a Readable n8n accepts in all its binary modes needs node:stream, which n8n Cloud's rules
- * forbid (see docs/performance.md for what that costs in filesystem mode).
+ * The file n8n stored while the answer arrived. Its name and type were taken from the fields
+ * before `data`; only an answer that repeats them after `data` can change them, and then the
+ * record is corrected the way prepareBinaryData would have set it.
  */
-function takeBytes(output: DecodedOutput): Buffer {
+async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise<IBinaryData> {
+	const binary = await sink.stored;
+	if (sink.fileName !== file.fileName) {
+		binary.fileName = file.fileName;
+		const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : '';
+		if (extension) binary.fileExtension = extension;
+	}
+	if (sink.mimeType !== file.mimeType) {
+		binary.mimeType = file.mimeType;
+		binary.fileType = fileTypeFromMimeType(file.mimeType);
+	}
+	return binary;
+}
+
+/**
+ * Hands the decoded chunks to n8n and drops our reference to them, so a large video is held
+ * once, not twice. A stream lets n8n's filesystem mode write it to disk without a copy; each
+ * chunk is let go once n8n has read it.
+ */
+function takeBytes(output: DecodedOutput): Buffer | OutputByteStream {
 	const chunks = output.chunks;
 	output.chunks = [];
 	if (chunks.length === 1) return chunks[0];
-	return Buffer.concat(chunks, output.byteLength);
+	if (chunks.length === 0) return Buffer.alloc(0);
+	const stream = new OutputByteStream();
+	for (const chunk of chunks) stream.write(chunk);
+	stream.end();
+	return stream;
 }

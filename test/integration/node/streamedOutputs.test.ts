@@ -75,7 +75,8 @@ describe.each(['wait', 'stream'])('a large output (result mode %s)', (resultMode
 		await onDisk.dispose();
 		await settle();
 		expect(unhandled).toEqual([]);
-	});
+		// Two runs of a 24 MB output: over jest's 5 s default on a loaded 2-core machine (6 s seen at load 20).
+	}, 60_000);
 });
 
 describe.each(['default', 'filesystem'] as const)('a broken answer, %s binary mode', (binaryMode) => {

@@ -1,0 +1,206 @@
+/**
+ * OutputByteStream, read by the very code n8n reads it with: fs.promises.writeFile (n8n's
+ * filesystem mode pulls it as an async iterable) and n8n-core's binaryToBuffer (its in-memory,
+ * database and S3 modes listen for 'data', 'end' and 'error').
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { binaryToBuffer } from 'n8n-core';
+
+import { OutputByteStream } from '../../../nodes/ViewComfy/actions/binaryDataSinks';
+
+const MB = 1024 * 1024;
+
+/** A block the way the decoder hands it out: views of one buffer, one per network piece. */
+function block(bytes: number, seed: number): Buffer {
+	const data = Buffer.alloc(bytes);
+	for (let i = 0; i < bytes; i++) data[i] = (i * 31 + seed) & 0xff;
+	return data;
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** Writes `data` in 64 kB views, waiting whenever the stream asks to, as infer's body loop does. */
+async function writeAll(stream: OutputByteStream, data: Buffer, piece = 64 * 1024): Promise<void> {
+	for (let offset = 0; offset < data.length; offset += piece) {
+		stream.write(data.subarray(offset, offset + piece));
+		const wait = stream.ready();
+		if (wait) await wait;
+	}
+}
+
+/** Lets queued microtasks and I/O callbacks run. */
+const tick = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve));
+
+let dir: string;
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'viewcomfy-bytestream-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('OutputByteStream read by pulling (n8n filesystem mode: fs.promises.writeFile)', () => {
+	it('writes the same bytes to disk, in joined writes of about 1 MB', async () => {
+		const data = block(5 * MB + 123, 1);
+		const stream = new OutputByteStream();
+		const sizes: number[] = [];
+		const reading = (async () => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of stream) {
+				sizes.push(chunk.length);
+				chunks.push(chunk);
+			}
+			return Buffer.concat(chunks);
+		})();
+		await writeAll(stream, data);
+		stream.end();
+		const read = await reading;
+		expect(sha256(read)).toBe(sha256(data));
+		expect(stream.size).toBe(data.length);
+		// 64 kB views of one block are joined: five 1 MB writes and the rest.
+		expect(sizes).toEqual([MB, MB, MB, MB, MB, 123]);
+	});
+
+	it('holds the writer back while more than 1 MB is unread, and the file grows before the end', async () => {
+		const path = join(dir, 'out.bin');
+		const stream = new OutputByteStream();
+		const first = block(3 * MB, 2);
+		// Separate blocks (not views of one) are never joined: three 1 MB writes queued unread.
+		for (let i = 0; i < 3; i++) stream.write(first.subarray(i * MB, (i + 1) * MB));
+		const wait = stream.ready();
+		expect(wait).toBeInstanceOf(Promise);
+		let released = false;
+		void wait?.then(() => (released = true));
+		await tick();
+		expect(released).toBe(false);
+
+		const stored = writeFile(path, stream as unknown as AsyncIterable<Buffer>);
+		await wait;
+		expect(released).toBe(true);
+		const second = block(2 * MB + 7, 3);
+		await writeAll(stream, second);
+		// Before end(): n8n has already written most of the output to disk.
+		for (let i = 0; i < 50 && statSync(path).size < 3 * MB; i++) await tick();
+		expect(statSync(path).size).toBeGreaterThanOrEqual(3 * MB);
+		stream.end();
+		await stored;
+		expect(sha256(await readFile(path))).toBe(sha256(Buffer.concat([first, second])));
+	});
+
+	it('destroy mid-way rejects the reader with the error, and later writes throw it', async () => {
+		const stream = new OutputByteStream();
+		const stored = writeFile(join(dir, 'cut.bin'), stream as unknown as AsyncIterable<Buffer>);
+		await writeAll(stream, block(3 * MB, 4));
+		const cut = new Error('the answer was cut off');
+		stream.destroy(cut);
+		await expect(stored).rejects.toBe(cut);
+		expect(() => stream.write(Buffer.from('more'))).toThrow(cut);
+		expect(stream.ready()).toBeUndefined();
+	});
+
+	it('a reader that stops early makes the next write fail instead of piling bytes up', async () => {
+		const stream = new OutputByteStream();
+		stream.write(block(MB, 5));
+		stream.write(block(MB, 6));
+		for await (const chunk of stream) {
+			expect(chunk.length).toBe(MB);
+			break;
+		}
+		expect(() => stream.write(Buffer.from('x'))).toThrow(/n8n stopped reading/);
+		// n8n's own reason, once it reports it, is what the decoder is told.
+		const disk = new Error('ENOSPC: no space left on device');
+		stream.destroy(disk);
+		expect(() => stream.write(Buffer.from('x'))).toThrow(disk);
+	});
+
+	it('a zero-length output is an empty file', async () => {
+		const path = join(dir, 'empty.bin');
+		const stream = new OutputByteStream();
+		stream.end();
+		await writeFile(path, stream as unknown as AsyncIterable<Buffer>);
+		expect(statSync(path).size).toBe(0);
+	});
+});
+
+describe("OutputByteStream read through events (n8n's other modes: binaryToBuffer)", () => {
+	it('hands the bytes over while they are written, not at the end', async () => {
+		const data = block(4 * MB + 5, 6);
+		const stream = new OutputByteStream();
+		const buffered = binaryToBuffer(stream as never);
+		let receivedBeforeEnd = 0;
+		stream.on('data', (chunk: Buffer) => (receivedBeforeEnd += chunk.length));
+		await writeAll(stream, data);
+		await tick();
+		expect(receivedBeforeEnd).toBeGreaterThanOrEqual(4 * MB);
+		stream.end();
+		expect(sha256(await buffered)).toBe(sha256(data));
+	});
+
+	it('a reader that comes late (after the end) still gets the bytes and the end', async () => {
+		const data = block(3 * MB, 7);
+		const stream = new OutputByteStream();
+		stream.write(data);
+		stream.end();
+		await tick();
+		expect(sha256(await binaryToBuffer(stream as never))).toBe(sha256(data));
+	});
+
+	it("emits 'end' before 'close', once each, and not to removed listeners", async () => {
+		const stream = new OutputByteStream();
+		const events: string[] = [];
+		const removed = (): number => events.push('removed');
+		stream.on('data', () => events.push('data'));
+		stream.once('end', () => events.push('end'));
+		stream.on('close', () => events.push('close'));
+		stream.on('end', removed);
+		stream.off('end', removed);
+		stream.write(Buffer.from('abc'));
+		stream.end();
+		await tick();
+		stream.end();
+		await tick();
+		expect(events).toEqual(['data', 'end', 'close']);
+	});
+
+	it('destroy mid-way rejects the reader with the error', async () => {
+		const stream = new OutputByteStream();
+		const buffered = binaryToBuffer(stream as never);
+		await writeAll(stream, block(2 * MB, 8));
+		const cut = new Error('the answer was cut off');
+		stream.destroy(cut);
+		await expect(buffered).rejects.toBe(cut);
+	});
+
+	it('a failure after end() but before the reader finished still fails the output', async () => {
+		const stream = new OutputByteStream();
+		stream.write(block(MB, 9));
+		stream.end();
+		const incomplete = new Error('the result was incomplete');
+		stream.destroy(incomplete);
+		await expect(binaryToBuffer(stream as never)).rejects.toBe(incomplete);
+	});
+
+	it('an error after the reader got the end is ignored', async () => {
+		const data = block(MB, 10);
+		const stream = new OutputByteStream();
+		const errors: unknown[] = [];
+		stream.on('error', (err: Error) => errors.push(err));
+		const buffered = binaryToBuffer(stream as never);
+		stream.write(data);
+		stream.end();
+		expect(sha256(await buffered)).toBe(sha256(data));
+		stream.destroy(new Error('too late'));
+		await tick();
+		expect(errors).toEqual([]);
+	});
+
+	it('a zero-length output is an empty Buffer', async () => {
+		const stream = new OutputByteStream();
+		const buffered = binaryToBuffer(stream as never);
+		stream.end();
+		expect((await buffered).length).toBe(0);
+	});
+});
