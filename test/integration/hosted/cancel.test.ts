@@ -39,7 +39,7 @@ describe('stopping the n8n execution', () => {
 		const run = await running;
 		expect(run.status).toBe('canceled');
 		const cancel = await waitForRequest(emu, (r) => r.kind === 'hosted-cancel');
-		expect(cancel).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel', status: 200, contentType: 'application/json' });
+		expect(cancel).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel', status: 201, contentType: 'application/json' });
 		expect(cancel.headers.client_id).toBe(HOSTED_CLIENT_ID);
 		expect(cancel.hosted).toEqual({
 			promptId: submit.hosted?.promptId,
