@@ -25,3 +25,16 @@ export function pushedResultAsStatusRecord(data: unknown): unknown {
 	if (Array.isArray(record.outputs)) record.outputs = record.outputs.map((output) => (isRecord(output) ? camelKeys(output) : output));
 	return record;
 }
+
+/**
+ * The run's end from whichever event pushed it, as a status record: the result as it came; a
+ * failed run (its error event names the run and its error_data) finished with `error`; a
+ * cancelled run finished with `cancelled`.
+ */
+export function pushedEndAsStatusRecord(event: 'result' | 'error' | 'canceled', data: unknown): unknown {
+	const record = pushedResultAsStatusRecord(data);
+	if (event === 'result') return record;
+	const promptId = isRecord(record) ? record.promptId : undefined;
+	if (event === 'canceled') return { promptId, status: 'cancelled', completed: true, outputs: [] };
+	return isRecord(record) ? { status: 'error', ...record, completed: true, outputs: [] } : record;
+}

@@ -1,5 +1,5 @@
-import { pushedResultAsStatusRecord } from '../../../nodes/ViewComfy/helpers/pushedResult';
-import { parseStatusAnswer } from '../../../nodes/ViewComfy/transport/hostedRecords';
+import { pushedEndAsStatusRecord, pushedResultAsStatusRecord } from '../../../nodes/ViewComfy/helpers/pushedResult';
+import { isFinished, isSuccess, parseStatusAnswer } from '../../../nodes/ViewComfy/transport/hostedRecords';
 
 describe('pushedResultAsStatusRecord', () => {
 	it('turns the pushed snake_case result into the status record the status reader accepts', () => {
@@ -35,5 +35,31 @@ describe('pushedResultAsStatusRecord', () => {
 	it('an output without a link is refused by the reader', () => {
 		const record = pushedResultAsStatusRecord({ prompt_id: 'p', status: 'success', completed: true, outputs: [{ filename: 'a.png' }] });
 		expect(() => parseStatusAnswer(JSON.stringify([record]))).toThrow(/without a filepath/);
+	});
+});
+
+describe('pushedEndAsStatusRecord', () => {
+	const read = (record: unknown) => parseStatusAnswer(JSON.stringify([record]))[0];
+
+	it('a failed run: finished with error and its error data, no outputs', () => {
+		const record = read(pushedEndAsStatusRecord('error', { prompt_id: 'p', status: 'error', error_data: { errorType: 'ExecutionError', errorMsg: 'boom' } }));
+		expect(record).toEqual({ promptId: 'p', status: 'error', completed: true, outputs: [], errorData: { errorType: 'ExecutionError', errorMsg: 'boom' } });
+		expect(isFinished(record)).toBe(true);
+		expect(isSuccess(record)).toBe(false);
+	});
+
+	it('an error event without a status still ends the run as error', () => {
+		expect(read(pushedEndAsStatusRecord('error', { prompt_id: 'p', error_data: 'x' }))).toMatchObject({ status: 'error', completed: true });
+	});
+
+	it('a cancelled run: finished with cancelled', () => {
+		const record = read(pushedEndAsStatusRecord('canceled', { prompt_id: 'p', message: 'The run was cancelled' }));
+		expect(record).toEqual({ promptId: 'p', status: 'cancelled', completed: true, outputs: [] });
+		expect(isFinished(record)).toBe(true);
+	});
+
+	it('a result is the result', () => {
+		const data = { prompt_id: 'p', status: 'success', completed: true, outputs: [] };
+		expect(pushedEndAsStatusRecord('result', data)).toEqual(pushedResultAsStatusRecord(data));
 	});
 });
