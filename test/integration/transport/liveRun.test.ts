@@ -3,37 +3,20 @@
  * Node 20): the pushed end read by the status answer's reader, and one fallback reason, given once,
  * whenever the socket cannot help (no WebSocket, refused, dropped), with the run still found by a poll.
  */
-import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
-import { hasGlobalWebSocket, type WebSocketConstructor } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
+import { hasGlobalWebSocket } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
 import { openLiveRun, type LiveRun, type LiveRunOptions } from '../../../nodes/ViewComfy/transport/hosted/liveRun';
 import { parseStatusAnswer } from '../../../nodes/ViewComfy/transport/hostedRecords';
-import { startEmulator, type EmulatorHandle } from '../../emulator/server';
-
-const CLIENT_ID = 'live-id';
-const SECRET = 'live-secret-value-321';
-const WS = WebSocket as unknown as WebSocketConstructor;
+import type { EmulatorHandle } from '../../emulator/server';
+import { CLIENT_ID, SECRET, WS, cancelRun, statusText, submitRun, useSocketEmulator } from './hostedSocketSupport';
 
 let emu: EmulatorHandle;
-beforeAll(async () => {
-	emu = await startEmulator({ clientId: CLIENT_ID, clientSecret: SECRET });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-	emu.resetBehaviour();
-	emu.clearRequests();
-});
+const { closeAfterEach } = useSocketEmulator((e) => (emu = e));
 
 interface Followed {
 	live: LiveRun;
 	lines: string[];
 	fallbacks: string[];
 }
-
-const opened: LiveRun[] = [];
-afterEach(() => {
-	for (const live of opened.splice(0)) live.close();
-});
 
 async function follow(options: Partial<LiveRunOptions> = {}): Promise<Followed> {
 	const lines: string[] = [];
@@ -47,26 +30,12 @@ async function follow(options: Partial<LiveRunOptions> = {}): Promise<Followed> 
 		onFallback: (reason) => fallbacks.push(reason),
 		...options,
 	});
-	opened.push(live);
+	closeAfterEach(live);
 	return { live, lines, fallbacks };
 }
 
-async function submit(sid: string | undefined): Promise<string> {
-	const promptId = randomUUID();
-	const form = new FormData();
-	form.set('prompt_id', promptId);
-	form.set('view_comfy_api_url', 'https://team--viewcomfy-deployment.modal.run');
-	form.set('params', JSON.stringify({ '3-inputs-seed': 9, '5-inputs-width': 8, '5-inputs-height': 8 }));
-	if (sid) form.set('sid', sid);
-	const res = await fetch(`${emu.origin}/api/workflow/infer`, { method: 'POST', body: form, headers: { client_id: CLIENT_ID, client_secret: SECRET } });
-	expect(res.status).toBe(201);
-	return promptId;
-}
-
-async function polledRecord(promptId: string) {
-	const res = await fetch(`${emu.origin}/api/workflow/infer/?prompt_ids=${promptId}`, { headers: { client_id: CLIENT_ID, client_secret: SECRET } });
-	return parseStatusAnswer(await res.text())[0];
-}
+const submit = (sid: string | undefined) => submitRun(emu, sid);
+const polledRecord = async (promptId: string) => parseStatusAnswer(await statusText(emu, promptId))[0];
 
 const settledWithin = async (promise: Promise<unknown>, ms: number) =>
 	await Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
@@ -95,11 +64,7 @@ it('pushes a cancelled run as a finished cancelled record', async () => {
 	emu.setBehaviour({ hostedRunMs: 60_000 });
 	const { live } = await follow();
 	const promptId = await submit(live.sid);
-	await fetch(`${emu.origin}/api/workflow/infer/cancel`, {
-		method: 'POST',
-		headers: { client_id: CLIENT_ID, client_secret: SECRET, 'content-type': 'application/json' },
-		body: JSON.stringify({ prompt_id: promptId, view_comfy_api_url: 'https://team--viewcomfy-deployment.modal.run' }),
-	});
+	expect((await cancelRun(emu, promptId)).status).toBe(201);
 	expect(parseStatusAnswer(JSON.stringify([await live.pushed]))[0]).toEqual({ promptId, status: 'cancelled', completed: true, outputs: [] });
 });
 

@@ -5,59 +5,31 @@
  * emulator's socket faults, ping/pong with a fast-pinging socket.io server, a server that stops
  * pinging (raw ws), and a hostile server that echoes the secret.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import {
 	hasGlobalWebSocket,
 	logLines,
 	openRunEvents,
 	type OpenRunEventsOptions,
 	type RunEvents,
-	type WebSocketConstructor,
 } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
-import { startEmulator, type EmulatorHandle } from '../../emulator/server';
-
-const CLIENT_ID = 'socket-client-id';
-const SECRET = 'socket-secret-value-789';
-const DEPLOYMENT = 'https://team--viewcomfy-deployment.modal.run';
-const WS = WebSocket as unknown as WebSocketConstructor;
+import type { EmulatorHandle } from '../../emulator/server';
+import { CLIENT_ID, SECRET, WS, cancelRun, submitRun, useSocketEmulator } from './hostedSocketSupport';
 
 let emu: EmulatorHandle;
-beforeAll(async () => {
-	emu = await startEmulator({ clientId: CLIENT_ID, clientSecret: SECRET });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-	emu.resetBehaviour();
-	emu.clearRequests();
-});
-
-const opened: RunEvents[] = [];
-afterEach(() => {
-	for (const events of opened.splice(0)) events.close();
-});
+const { closeAfterEach } = useSocketEmulator((e) => (emu = e));
 
 async function open(options: Partial<OpenRunEventsOptions> = {}, lines: string[] = []): Promise<RunEvents> {
 	const result = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, onLog: (l) => lines.push(l), ...options });
 	if (!result.ok) throw new Error(`expected a connection, got: ${result.reason}`);
-	opened.push(result.events);
+	closeAfterEach(result.events);
 	return result.events;
 }
 
-async function submit(sid: string): Promise<string> {
-	const promptId = randomUUID();
-	const form = new FormData();
-	form.set('prompt_id', promptId);
-	form.set('view_comfy_api_url', DEPLOYMENT);
-	form.set('params', JSON.stringify({ '3-inputs-seed': 5, '5-inputs-width': 8, '5-inputs-height': 8 }));
-	form.set('sid', sid);
-	const res = await fetch(`${emu.origin}/api/workflow/infer`, { method: 'POST', body: form, headers: { client_id: CLIENT_ID, client_secret: SECRET } });
-	expect(res.status).toBe(201);
-	return promptId;
-}
+const submit = (sid: string) => submitRun(emu, sid);
 
 describe('against the emulator (real socket.io server)', () => {
 	it('connects with auth, gets the run\'s log lines in order and the pushed result within 100 ms of its emit', async () => {
@@ -123,12 +95,7 @@ describe('against the emulator (real socket.io server)', () => {
 		emu.setBehaviour({ hostedRunMs: 60_000 });
 		const events = await open();
 		const promptId = await submit(events.sid);
-		const res = await fetch(`${emu.origin}/api/workflow/infer/cancel`, {
-			method: 'POST',
-			headers: { client_id: CLIENT_ID, client_secret: SECRET, 'content-type': 'application/json' },
-			body: JSON.stringify({ prompt_id: promptId, view_comfy_api_url: DEPLOYMENT }),
-		});
-		expect(res.status).toBe(201);
+		expect((await cancelRun(emu, promptId)).status).toBe(201);
 		expect(await events.outcome).toMatchObject({ kind: 'canceled', data: { prompt_id: promptId } });
 	});
 
