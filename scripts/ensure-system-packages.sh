@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (a browser for the editor test), once.
+# Installs the Debian packages the tests need (a browser for the editor test; Python's httpx,
+# python-socketio and aiohttp for ViewComfy's official Python client in the emulator's fidelity test), once.
 # CI machines start clean, so the test command itself has to bring them in.
 set -euo pipefail
 
 missing=()
-for pair in "chromium:/usr/bin/chromium" "$@"; do
+for pair in "chromium:/usr/bin/chromium" \
+	"python3-httpx:/usr/lib/python3/dist-packages/httpx" \
+	"python3-socketio:/usr/lib/python3/dist-packages/socketio" \
+	"python3-aiohttp:/usr/lib/python3/dist-packages/aiohttp" \
+	"$@"; do
 	pkg=${pair%%:*}
 	probe=${pair#*:}
 	[ -e "$probe" ] || missing+=("$pkg")

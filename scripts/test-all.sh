@@ -49,11 +49,12 @@ stage "typecheck" npm run --silent typecheck
 stage "lint" npm run --silent lint
 stage "build" npm run --silent build
 stage "scan" npm run --silent scan
+# Before the emulator stage: its fidelity test runs the official Python client on Debian's packages.
+stage "system packages" bash scripts/ensure-system-packages.sh
 stage "unit" jest_stage unit
 stage "emulator" jest_stage emulator
 stage "integration" jest_stage integration
 stage "faults" jest_stage faults
-stage "system packages" bash scripts/ensure-system-packages.sh
 stage "e2e (n8n 2.8.4, Node 20)" jest_stage e2e --runInBand
 stage "e2e-latest (n8n 2.40.7, Node 24)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:latest
 stage "e2e-1x (n8n 1.123.81, Node 20)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:1x

@@ -257,7 +257,7 @@ describe('cancel', () => {
 		emu.setBehaviour({ hostedRunMs: 60_000 });
 		const id = await submitted();
 		const res = await cancel({ prompt_id: id, view_comfy_api_url: DEPLOYMENT });
-		expect(res.status).toBe(200);
+		expect(res.status).toBe(201);
 		expect((await json(res)).data).toEqual({ prompt_id: id, message: 'Cancellation requested' });
 		expect(emu.requests.at(-1)).toMatchObject({
 			kind: 'hosted-cancel',
@@ -269,7 +269,7 @@ describe('cancel', () => {
 	it("takes the TypeScript client's camelCase body too", async () => {
 		emu.setBehaviour({ hostedRunMs: 60_000 });
 		const id = await submitted();
-		expect((await cancel({ promptId: id, viewComfyApiUrl: DEPLOYMENT })).status).toBe(200);
+		expect((await cancel({ promptId: id, viewComfyApiUrl: DEPLOYMENT })).status).toBe(201);
 		expect((await records([id]))[0].status).toBe('cancelled');
 	});
 

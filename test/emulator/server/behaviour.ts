@@ -29,6 +29,9 @@ export const DEFAULT_BEHAVIOUR: Readonly<EmulatorBehaviour> = Object.freeze({
 	hostedRunMs: 400,
 	hostedStatus5xx: 0,
 	hostedLinkTtlSeconds: 3600,
+	socketAuthRefused: 0,
+	socketDropMidRun: 0,
+	socketResultNeverSent: 0,
 });
 
 /** A behaviour field that fires a limited number of times. */
@@ -38,7 +41,10 @@ export type CountedFault =
 	| 'error500'
 	| 'resetBeforeAnswer'
 	| 'resetAfterHeaders'
-	| 'hostedStatus5xx';
+	| 'hostedStatus5xx'
+	| 'socketAuthRefused'
+	| 'socketDropMidRun'
+	| 'socketResultNeverSent';
 
 /** Thrown for behaviour JSON that names an unknown field or gives a field a wrong value. */
 export class BehaviourError extends Error {}
@@ -96,6 +102,9 @@ const RULES: { [K in keyof EmulatorBehaviour]: Rule } = {
 	hostedRunMs: nonNegative,
 	hostedStatus5xx: times,
 	hostedLinkTtlSeconds: nonNegative,
+	socketAuthRefused: times,
+	socketDropMidRun: times,
+	socketResultNeverSent: times,
 };
 
 /** Checks a behaviour patch (e.g. JSON from the control API) field by field. */

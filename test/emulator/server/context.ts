@@ -2,6 +2,7 @@
 import type { BehaviourState } from './behaviour';
 import type { LinkSigner } from './hosted/links';
 import type { HostedRuns } from './hosted/runs';
+import type { HostedSocketHub } from './hosted/socket';
 import type { PendingResults } from './pending-results';
 import type { RequestLog } from './record';
 import type { ComfyWorkflow } from './types';
@@ -16,6 +17,6 @@ export interface EmulatorContext {
 	log: RequestLog;
 	/** Aborted on close, so sleeping handlers stop instead of keeping the process alive. */
 	signal: AbortSignal;
-	/** The hosted API's runs and the signer of their download links. */
-	hosted: { runs: HostedRuns; signer: LinkSigner };
+	/** The hosted API's runs, the signer of their download links, and its Socket.IO endpoint. */
+	hosted: { runs: HostedRuns; signer: LinkSigner; sockets: HostedSocketHub };
 }

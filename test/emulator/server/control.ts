@@ -37,11 +37,13 @@ export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: st
 		handler: (ctx, _req, res) => sendJson(res, 200, { ok: true, workflowNodes: Object.keys(ctx.workflow).length }),
 	},
 	{ method: 'GET', path: '/requests', handler: (ctx, _req, res) => sendJson(res, 200, ctx.log.all) },
+	{ method: 'GET', path: '/sockets', handler: (ctx, _req, res) => sendJson(res, 200, ctx.hosted.sockets.all) },
 	{
 		method: 'DELETE',
 		path: '/requests',
 		handler: (ctx, _req, res) => {
 			ctx.log.clear();
+			ctx.hosted.sockets.clear();
 			sendJson(res, 200, { cleared: true });
 		},
 	},
@@ -66,6 +68,7 @@ export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: st
 			req.resume();
 			ctx.state.reset();
 			ctx.log.clear();
+			ctx.hosted.sockets.clear();
 			sendJson(res, 200, ctx.state.current);
 		},
 	},

@@ -9,6 +9,7 @@ import { BehaviourState } from './behaviour';
 import type { EmulatorContext } from './context';
 import { LinkSigner } from './hosted/links';
 import { HostedRuns } from './hosted/runs';
+import { HostedSocketHub } from './hosted/socket';
 import { PendingResults } from './pending-results';
 import { RequestLog } from './record';
 import { createRequestListener } from './router';
@@ -22,6 +23,7 @@ export { RESULT_QUERY } from './pending-results';
 export { CONTROL_PREFIX } from './control';
 export { HOSTED_INFER_PATH } from './hosted/routes';
 export { FILES_PREFIX } from './hosted/links';
+export { SOCKET_EVENTS } from './hosted/socket';
 
 export const DEFAULT_WORKFLOW_PATH = resolve(__dirname, '../../fixtures/workflows/txt2img.json');
 export const DEFAULT_CLIENT_ID = 'local';
@@ -31,17 +33,30 @@ export const DEFAULT_HOST = '127.0.0.1';
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<EmulatorHandle> {
 	const closing = new AbortController();
 	const log = new RequestLog();
+	const state = new BehaviourState(options.behaviour);
+	const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+	const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
+	const signer = new LinkSigner();
+	let sockets: HostedSocketHub | undefined;
 	const ctx: EmulatorContext = {
-		state: new BehaviourState(options.behaviour),
+		state,
 		workflow: loadWorkflow(options.workflow ?? DEFAULT_WORKFLOW_PATH),
-		clientId: options.clientId ?? DEFAULT_CLIENT_ID,
-		clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+		clientId,
+		clientSecret,
 		pending: new PendingResults(closing.signal),
 		log,
 		signal: closing.signal,
-		hosted: { runs: new HostedRuns(), signer: new LinkSigner() },
+		hosted: {
+			runs: new HostedRuns(),
+			signer,
+			get sockets() {
+				return sockets!;
+			},
+		},
 	};
 	const server = createServer(createRequestListener(ctx));
+	// Socket.IO on the same origin, as on api.viewcomfy.com; it answers /socket.io/ before the routes.
+	sockets = new HostedSocketHub(server, { state, clientId, clientSecret, signer });
 	// Long simulated runs must not be cut by Node's default request timeouts.
 	server.requestTimeout = 0;
 	server.headersTimeout = 0;
@@ -69,10 +84,17 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 		get requests() {
 			return log.all;
 		},
-		clearRequests: () => log.clear(),
+		get sockets() {
+			return ctx.hosted.sockets.all;
+		},
+		clearRequests: () => {
+			log.clear();
+			ctx.hosted.sockets.clear();
+		},
 		close: () => {
 			closed ??= new Promise<void>((resolveClose) => {
 				closing.abort();
+				ctx.hosted.sockets.close();
 				server.close(() => resolveClose());
 				server.closeAllConnections();
 			});

@@ -63,6 +63,12 @@ export interface EmulatorBehaviour {
 	hostedStatus5xx: FaultTimes;
 	/** Hosted API: how long the download links in status answers stay valid (0: expired at once). */
 	hostedLinkTtlSeconds: number;
+	/** Hosted Socket.IO: refuse this many connections even with the right client_id/client_secret. */
+	socketAuthRefused: FaultTimes;
+	/** Hosted Socket.IO: for this many runs, the server drops the run's socket after its second log line (the run goes on). */
+	socketDropMidRun: FaultTimes;
+	/** Hosted Socket.IO: for this many runs, the logs go out but the result event never does (status polls still show it). */
+	socketResultNeverSent: FaultTimes;
 }
 
 export interface StartEmulatorOptions {
@@ -131,6 +137,32 @@ export interface RecordedHostedCall {
 	viewComfyApiUrl?: string;
 	/** Cancel: the JSON body's keys as sent. */
 	bodyKeys?: string[];
+	/** Submit: the `sid` field, and whether a connected socket had that id (it then gets the run's events). */
+	sid?: string;
+	sidConnected?: boolean;
+}
+
+/** One Socket.IO connection attempt on the hosted origin. */
+export interface RecordedSocket {
+	id: number;
+	/** ISO time of the connect packet. */
+	time: string;
+	/** The socket id (what a client sends as `sid`), null when refused. */
+	sid: string | null;
+	accepted: boolean;
+	/** The connect_error message sent when refused. */
+	refusal: string | null;
+	/** `socketAuthRefused`, `socketDropMidRun` or `socketResultNeverSent` when one hit this socket. */
+	fault: string | null;
+	/** `websocket` or `polling`. */
+	transport: string;
+	/** Keys of the connect packet's auth object (values are never stored). */
+	authKeys: string[];
+	/** Events sent to it, in order; `atMs` is the emulator's Date.now() at the emit. */
+	events: Array<{ event: string; time: string; atMs: number }>;
+	/** Who ended the connection, null while open. */
+	closedBy: 'client' | 'server' | null;
+	disconnectReason: string | null;
 }
 
 export interface EmulatorHandle {
@@ -145,6 +177,8 @@ export interface EmulatorHandle {
 	resetBehaviour(): void;
 	readonly behaviour: Readonly<EmulatorBehaviour>;
 	readonly requests: RecordedRequest[];
+	/** Socket.IO connection attempts (cleared with the requests). */
+	readonly sockets: RecordedSocket[];
 	clearRequests(): void;
 	close(): Promise<void>;
 }

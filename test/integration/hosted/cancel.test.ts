@@ -39,7 +39,7 @@ describe('stopping the n8n execution', () => {
 		const run = await running;
 		expect(run.status).toBe('canceled');
 		const cancel = await waitForRequest(emu, (r) => r.kind === 'hosted-cancel');
-		expect(cancel).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel', status: 200, contentType: 'application/json' });
+		expect(cancel).toMatchObject({ method: 'POST', path: '/api/workflow/infer/cancel', status: 201, contentType: 'application/json' });
 		expect(cancel.headers.client_id).toBe(HOSTED_CLIENT_ID);
 		expect(cancel.hosted).toEqual({
 			promptId: submit.hosted?.promptId,
@@ -97,7 +97,7 @@ describe('Cancel Run', () => {
 			headers: { client_id: HOSTED_CLIENT_ID, client_secret: HOSTED_SECRET, 'content-type': 'application/json' },
 			body: JSON.stringify({ prompt_id: submit.hosted?.promptId, view_comfy_api_url: DEPLOYMENT_URL }),
 		});
-		expect(res.status).toBe(200);
+		expect(res.status).toBe(201);
 		const run = await running;
 		expect(errorText(run)).toContain('ViewComfy reported the run as failed (status: cancelled');
 		expect(errorText(run)).toContain(`prompt_id ${submit.hosted?.promptId}`);

@@ -32,7 +32,9 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 	const { form, parseProblem } = await readRecordedForm(ex);
 	const promptId = fieldValue(form, 'prompt_id');
 	const viewComfyApiUrl = fieldValue(form, 'view_comfy_api_url');
+	const sid = fieldValue(form, 'sid');
 	ex.record.hosted = { promptId, viewComfyApiUrl };
+	if (sid !== undefined) Object.assign(ex.record.hosted, { sid, sidConnected: ctx.hosted.sockets.has(sid) });
 
 	const b = ctx.state.current;
 	if (ctx.state.take('resetBeforeAnswer')) return ex.reset('resetBeforeAnswer');
@@ -66,9 +68,10 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 		return ex.json(500, viewComfyError('Error while submitting the workflow', details, 'QueueError'));
 	}
 	const outcome: HostedOutcome = b.resultStatus === 'completed-false' ? 'stuck' : b.resultStatus === 'status-error' ? 'error' : 'success';
-	ctx.hosted.runs.add({
+	const run = {
 		promptId: promptId!,
 		viewComfyApiUrl: viewComfyApiUrl!,
+		clientId: ctx.clientId,
 		createdAtMs: Date.now(),
 		durationMs: b.hostedRunMs,
 		outcome,
@@ -76,7 +79,9 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 		errorEcho: echoedCredentials(ctx, ex.req.headers),
 		prompt,
 		outputs: generateOutputs(prompt, form.files, b.outputBytes),
-	});
+	};
+	ctx.hosted.runs.add(run);
+	if (sid) ctx.hosted.sockets.route(run, sid, ex.clientOrigin);
 	ex.json(201, { data: { prompt_id: promptId, message: 'Workflow submitted', workflow: prompt } });
 }
 
@@ -141,7 +146,9 @@ async function cancel(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 	const run = ctx.hosted.runs.get(promptId);
 	if (!run) return ex.json(404, fastApiDetail(`No run with prompt_id ${promptId}.`));
 	const stopped = ctx.hosted.runs.cancel(run, Date.now());
-	ex.json(200, { data: { prompt_id: promptId, message: stopped ? 'Cancellation requested' : 'The run had already finished' } });
+	if (stopped) ctx.hosted.sockets.cancelled(run);
+	// 201, as the official Python client demands (it refuses any other status).
+	ex.json(201, { data: { prompt_id: promptId, message: stopped ? 'Cancellation requested' : 'The run had already finished' } });
 }
 
 const s3Error = (code: string, message: string) =>

@@ -2,6 +2,12 @@
  * Runs submitted to the emulated hosted API, and how each looks when polled: `running` for
  * `hostedRunMs`, then finished as the behaviour at submit time said (success with files, error
  * with errorData, or never: stuck), or `cancelled` once a cancel arrived while it ran.
+ *
+ * A record has exactly the keys ViewComfy's official Python client handles: it turns them to
+ * snake_case, deletes `created_at`, `workflow`, `client_id` and `user`, and passes the rest to
+ * `PromptResult(**record)`, whose parameters are prompt_id, status, completed,
+ * execution_time_seconds, prompt, outputs and error_data. A missing key is a KeyError there and
+ * an extra one (such as `updatedAt`) a TypeError, so neither is sent.
  */
 import type { ComfyWorkflow, OutputFile } from '../types';
 import { withEcho } from '../echo';
@@ -12,6 +18,8 @@ export type HostedOutcome = 'success' | 'error' | 'stuck';
 export interface HostedRun {
 	promptId: string;
 	viewComfyApiUrl: string;
+	/** The Client ID that submitted it (records name it; never the secret). */
+	clientId: string;
 	createdAtMs: number;
 	durationMs: number;
 	outcome: HostedOutcome;
@@ -32,8 +40,14 @@ export interface HostedRunRecordJson {
 	outputs: Array<{ filename: string; contentType: string; size: number; filepath: string }>;
 	errorData: unknown;
 	createdAt: string;
-	updatedAt: string;
+	/** The deployment the run went to. */
+	workflow: { viewComfyApiUrl: string };
+	clientId: string;
+	user: { id: string; email: string };
 }
+
+/** The account every emulated run belongs to. */
+export const EMULATED_USER = { id: 'emulator-user', email: 'user@example.com' };
 
 export class HostedRuns {
 	private readonly byId = new Map<string, HostedRun>();
@@ -67,7 +81,15 @@ export function runRecord(
 	nowMs: number,
 	link: { signer: LinkSigner; origin: string; ttlSeconds: number },
 ): HostedRunRecordJson {
-	const base = { promptId: run.promptId, prompt: run.prompt, createdAt: new Date(run.createdAtMs).toISOString(), errorData: null };
+	const base = {
+		promptId: run.promptId,
+		prompt: run.prompt,
+		createdAt: new Date(run.createdAtMs).toISOString(),
+		errorData: null,
+		workflow: { viewComfyApiUrl: run.viewComfyApiUrl },
+		clientId: run.clientId,
+		user: EMULATED_USER,
+	};
 	if (run.cancelledAtMs !== null) {
 		return {
 			...base,
@@ -75,13 +97,12 @@ export function runRecord(
 			completed: true,
 			executionTimeSeconds: (run.cancelledAtMs - run.createdAtMs) / 1000,
 			outputs: [],
-			updatedAt: new Date(run.cancelledAtMs).toISOString(),
 		};
 	}
 	if (!isOver(run, nowMs)) {
-		return { ...base, status: 'running', completed: false, executionTimeSeconds: null, outputs: [], updatedAt: base.createdAt };
+		return { ...base, status: 'running', completed: false, executionTimeSeconds: null, outputs: [] };
 	}
-	const finished = { executionTimeSeconds: run.durationMs / 1000, updatedAt: new Date(run.createdAtMs + run.durationMs).toISOString() };
+	const finished = { executionTimeSeconds: run.durationMs / 1000 };
 	if (run.outcome === 'error') {
 		return {
 			...base,
