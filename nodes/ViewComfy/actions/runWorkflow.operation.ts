@@ -39,17 +39,10 @@ export interface RunOptions extends OutputOptions {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const node = this.getNode();
 	const api = await readApiConnection(this);
 	const secret = api.api === 'direct' ? api.connection.clientSecret : api.client.secret;
 	const continueOnFail = this.continueOnFail();
 	const { concurrency = 1 } = this.getNodeParameter('options', 0, {}) as RunOptions;
-	if (api.api === 'hosted' && this.getNodeParameter('resultMode', 0, 'wait') === 'stream') {
-		this.logger.warn(
-			'[ViewComfy] Stream Logs is not available with the hosted API (it sends logs over Socket.IO only): running as Wait for Result',
-			{ node: node.name },
-		);
-	}
 
 	const settled = await mapInOrder(
 		items.length,

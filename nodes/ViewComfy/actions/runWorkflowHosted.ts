@@ -20,7 +20,6 @@ export async function runHostedItem(
 	extraJson: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const callOptions = hostedCallOptions(ctx, options, itemIndex);
-	// Stream Logs has no hosted equivalent over HTTP: it waits (the execution logged a warning).
 	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	if (!wait) {
 		const submitted = await submitHostedRun(client, request, callOptions);
@@ -28,6 +27,21 @@ export async function runHostedItem(
 		if (submitted.message) json.message = submitted.message;
 		return [{ json, pairedItem: { item: itemIndex } }];
 	}
+	// Stream Logs: the run's console lines over Socket.IO, as in direct mode; polling finishes the run when the socket cannot.
+	const stream = ctx.getNodeParameter('resultMode', itemIndex, 'wait') === 'stream';
+	const logs: string[] = [];
+	if (stream) {
+		const meta = { node: ctx.getNode().name, itemIndex };
+		callOptions.liveLogs = {
+			onLog: (line) => {
+				logs.push(line);
+				ctx.logger.info(`[ViewComfy] ${line}`, meta);
+			},
+			onFallback: (reason) =>
+				ctx.logger.warn(`[ViewComfy] Stream Logs on the hosted API: no live logs (${reason}); following the run by polling its status`, meta),
+		};
+	}
 	const { result } = await runHosted(client, request, callOptions);
+	if (stream && (options.includeLogs ?? true)) extraJson.logs = logs;
 	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
 }

@@ -42,6 +42,8 @@ export interface NodeRunSpec {
 	input?: InputItem[];
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
+	/** Run on the hosted API at this origin (endpointUrl is then the deployment it names). */
+	hostedApiUrl?: string;
 }
 
 /** Receives every run of the current case (the case scans them for the secret). */
@@ -75,7 +77,12 @@ export function nodeParameters(spec: Pick<NodeRunSpec, 'mode' | 'options' | 'par
 export async function runNode(spec: NodeRunSpec): Promise<RunResult> {
 	const run = await runInHarness({
 		parameters: nodeParameters(spec),
-		credentials: { endpointUrl: spec.endpointUrl, clientId: FAULT_CLIENT_ID, clientSecret: FAULT_SECRET },
+		credentials: {
+			endpointUrl: spec.endpointUrl,
+			clientId: FAULT_CLIENT_ID,
+			clientSecret: FAULT_SECRET,
+			...(spec.hostedApiUrl ? { apiType: 'hosted' as const, hostedApiUrl: spec.hostedApiUrl } : {}),
+		},
 		input: spec.input,
 		continueOnFail: spec.continueOnFail,
 		signal: spec.signal,

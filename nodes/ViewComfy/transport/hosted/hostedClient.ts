@@ -41,7 +41,7 @@ export class HostedApiClient {
 	readonly deploymentUrl: string;
 	/** The client secret as sent, for redaction. */
 	readonly secret: string;
-	private readonly clientId: string;
+	readonly clientId: string;
 	private readonly routes: HostedRoutes;
 
 	/** Checks the connection settings; throws UserInputError naming the field that is wrong. */
@@ -54,6 +54,11 @@ export class HostedApiClient {
 		const checked = checkedCredentials(conn);
 		this.clientId = checked.clientId;
 		this.secret = checked.clientSecret;
+	}
+
+	/** The hosted API's origin: its Socket.IO endpoint lives there too. */
+	get origin(): string {
+		return this.routes.origin;
 	}
 
 	get apiHost(): string {

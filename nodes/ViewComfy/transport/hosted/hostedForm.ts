@@ -6,7 +6,10 @@
 import type { InferRequest } from '../../helpers/interfaces';
 import { appendFiles } from '../direct/inferForm';
 
-export type HostedSubmitRequest = Omit<InferRequest, 'logs'>;
+export type HostedSubmitRequest = Omit<InferRequest, 'logs'> & {
+	/** The Socket.IO id that gets the run's live events (Stream Logs); absent, the run is only polled. */
+	sid?: string;
+};
 
 export function buildHostedSubmitForm(req: HostedSubmitRequest, promptId: string, deploymentUrl: string): FormData {
 	const form = new FormData();
@@ -14,6 +17,7 @@ export function buildHostedSubmitForm(req: HostedSubmitRequest, promptId: string
 	form.append('view_comfy_api_url', deploymentUrl);
 	form.append('params', JSON.stringify(req.params));
 	if (req.workflowApi !== undefined) form.append('workflow_api', req.workflowApi);
+	if (req.sid) form.append('sid', req.sid);
 	appendFiles(form, req.files);
 	return form;
 }

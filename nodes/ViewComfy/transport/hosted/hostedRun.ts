@@ -15,7 +15,8 @@ import { downloadOutput, type ByteBudget } from './hostedDownload';
 import { HostedHttpError, HostedRunFailedError, HostedRunNotFoundError, HostedRunTimeoutError } from './hostedErrors';
 import type { HostedSubmitRequest } from './hostedForm';
 import { pollDelayMs, type PollSettings } from './hostedPollPolicy';
-import { describeErrorData, isFinished, isSuccess, toResultMeta, type HostedRunRecord } from './hostedRecords';
+import { describeErrorData, isFinished, isSuccess, parseStatusAnswer, toResultMeta, type HostedRunRecord } from './hostedRecords';
+import { openLiveRun, type LiveRunOptions } from './liveRun';
 
 export interface HostedCallOptions extends RetryOptions {
 	/** Submit plus the wait for the run; the downloads get the same time again. */
@@ -29,6 +30,8 @@ export interface HostedCallOptions extends RetryOptions {
 	onStatus?: (record: HostedRunRecord) => void;
 	/** After n8n stopped the execution: whether the cancel request reached ViewComfy. */
 	onCancelSent?: (outcome: { promptId: string; ok: boolean; message: string }) => void;
+	/** Stream Logs: follow the run over Socket.IO too (its log lines, its pushed end); polling stays the safety net. */
+	liveLogs?: Pick<LiveRunOptions, 'onLog' | 'onFallback'>;
 }
 
 /** A run as the hosted API reports it, with its files when it succeeded and they were fetched. */
@@ -72,16 +75,21 @@ export async function runHosted(client: HostedApiClient, req: HostedSubmitReques
 	// Stopped before anything went out: there is no run to cancel.
 	if (opts.signal?.aborted) throw new InferAbortedError();
 	let promptId: string = randomUUID();
+	// Opened before the submit: the form names the socket that gets the run's events.
+	const live = opts.liveLogs
+		? await openLiveRun({ origin: client.origin, clientId: client.clientId, clientSecret: client.secret, signal: opts.signal, ...opts.liveLogs })
+		: undefined;
 	const scope = scopeOf(opts);
 	const latest = new Map<string, HostedRunRecord>();
 	const progress: { phase: 'submit' | 'wait' } = { phase: 'submit' };
 	const waited = await settle(
 		(async () => {
-			promptId = (await submit(client, promptId, req, scope)).promptId;
+			promptId = (await submit(client, promptId, live?.sid ? { ...req, sid: live.sid } : req, scope)).promptId;
 			progress.phase = 'wait';
-			await pollUntilFinished(client, [promptId], { wait: true, missingIsPending: true }, latest, new Set(), scope, opts);
+			await pollUntilFinished(client, [promptId], { wait: true, missingIsPending: true }, latest, new Set(), scope, opts, live?.pushed);
 		})(),
 	);
+	live?.close();
 	const stopped = scope.deadline.stopError;
 	scope.deadline.dispose();
 	if (!waited.ok) {
@@ -166,10 +174,11 @@ async function pollUntilFinished(
 	notFound: Set<string>,
 	scope: CallScope,
 	opts: HostedCallOptions,
+	pushed?: Promise<unknown>,
 ): Promise<void> {
 	let pending = [...promptIds];
+	let records: HostedRunRecord[] = await client.status(pending, scope);
 	for (let polls = 0; ; polls++) {
-		const records = await client.status(pending, scope);
 		for (const record of records) {
 			if (!pending.includes(record.promptId)) continue;
 			const before = latest.get(record.promptId);
@@ -179,8 +188,23 @@ async function pollUntilFinished(
 		if (!mode.missingIsPending) for (const id of pending) if (!latest.has(id)) notFound.add(id);
 		pending = pending.filter((id) => !notFound.has(id) && !(latest.has(id) && isFinished(latest.get(id)!)));
 		if (!mode.wait || pending.length === 0) return;
-		await scope.deadline.sleep(pollDelayMs(polls, opts.poll));
+		const pushedEnd = await nextPollOrPush(scope, pollDelayMs(polls, opts.poll), pushed);
+		// A push is used once; should it name another run, polling carries on as without it.
+		if (pushedEnd) pushed = undefined;
+		records = pushedEnd ? parseStatusAnswer(JSON.stringify([pushedEnd.record])) : await client.status(pending, scope);
 	}
+}
+
+/**
+ * Sleeps until the next poll, unless the run's end is pushed first (Stream Logs): then the poll
+ * is skipped and the pushed record is used at once.
+ */
+async function nextPollOrPush(scope: CallScope, delayMs: number, pushed: Promise<unknown> | undefined): Promise<{ record: unknown } | undefined> {
+	const nap = scope.deadline.sleep(delayMs);
+	if (!pushed) return await nap.then(() => undefined);
+	// The losing sleep may still reject later (a stop after the run ended): nobody waits for it then.
+	nap.catch(() => undefined);
+	return await Promise.race([nap.then(() => undefined), pushed.then((record) => ({ record }))]);
 }
 
 async function fetchFiles(client: HostedApiClient, record: HostedRunRecord, scope: CallScope, opts: HostedCallOptions): Promise<HostedRunResult> {

@@ -7,7 +7,6 @@
  * signal; `remainingMs` is what such a request gets as its `timeout` instead, and the body of a
  * streamed answer is destroyed when this signal fires (see exchange.ts).
  */
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { InferAbortedError, InferTimeoutError, type ViewComfyTransportError } from './errors';
 
@@ -54,16 +53,10 @@ export class CallDeadline {
 	async sleep(ms: number): Promise<void> {
 		const stopped = this.stopError;
 		if (stopped) return await Promise.reject(stopped);
-		// A signal per wait: sleepWithAbort leaves its listener on the signal it is given.
-		const wait = new AbortController();
-		const stopWait = () => wait.abort();
-		this.signal.addEventListener('abort', stopWait, { once: true });
 		try {
-			await sleepWithAbort(ms, wait.signal);
+			await abortableSleep(ms, this.signal);
 		} catch {
 			return await Promise.reject(this.stopError);
-		} finally {
-			this.signal.removeEventListener('abort', stopWait);
 		}
 	}
 
@@ -75,4 +68,26 @@ export class CallDeadline {
 	private stop(reason: ViewComfyTransportError): void {
 		if (!this.controller.signal.aborted) this.controller.abort(reason);
 	}
+}
+
+/**
+ * Waits `ms` unless `signal` fires first, and leaves no listener behind either way (the call's
+ * signal sees many waits). Not n8n-workflow's sleepWithAbort: the n8n-workflow that n8n 2.40 ships
+ * (2.40.1) does not export it, so a wait there would throw `undefined`.
+ */
+async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		if (signal.aborted) return reject(new Error('aborted'));
+		const timer = AbortSignal.timeout(Math.min(Math.max(0, ms), MAX_TIMER_MS));
+		const onAbort = () => {
+			timer.removeEventListener('abort', onTimer);
+			reject(new Error('aborted'));
+		};
+		const onTimer = () => {
+			signal.removeEventListener('abort', onAbort);
+			resolve();
+		};
+		timer.addEventListener('abort', onTimer, { once: true });
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
 }
