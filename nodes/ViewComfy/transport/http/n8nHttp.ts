@@ -21,8 +21,8 @@ export interface HttpAnswer {
 
 export interface N8nHttp {
 	/**
-	 * `httpRequestWithAuthentication`: the credential adds its headers. n8n replaces
-	 * `abortSignal` with the execution's cancel signal, so only `timeout` bounds the wait.
+	 * `httpRequestWithAuthentication`: the credential adds its headers. `abortSignal` stops the
+	 * request (see withAbortSignal), as it does with `plain`.
 	 */
 	withCredentials(options: IHttpRequestOptions): Promise<unknown>;
 	/** `httpRequest`: no credentials (other origins, pre-signed download links). */
@@ -32,9 +32,22 @@ export interface N8nHttp {
 /** The helpers of one node execution. */
 export function n8nHttpOf(ctx: IExecuteFunctions): N8nHttp {
 	return {
-		withCredentials: async (options) => await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options),
+		withCredentials: async (options) =>
+			await ctx.helpers.httpRequestWithAuthentication.call(withAbortSignal(ctx, options.abortSignal), CREDENTIAL_TYPE, options),
 		plain: async (options) => await ctx.helpers.httpRequest(options),
 	};
+}
+
+/**
+ * n8n's authenticated helper replaces the request's `abortSignal` with
+ * `this.getExecutionCancelSignal()` (n8n-core 1.122, 2.8 and 2.40 alike). The call's own signal
+ * fires on n8n's cancel too, and also at the call's deadline: so the helper is handed a view of
+ * the context whose cancel signal is that one. Without it a timeout would leave the connection
+ * open until the server answered (axios does not close it on its own `timeout`).
+ */
+function withAbortSignal(ctx: IExecuteFunctions, signal: IHttpRequestOptions['abortSignal']): IExecuteFunctions {
+	if (!signal) return ctx;
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions;
 }
 
 /** What `returnFullResponse` + `encoding: 'stream'` give back, typed. */
