@@ -8,17 +8,16 @@
  * parameter key reach the model as readable text instead of ending the agent's run.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CredentialSpec, WorkflowSpec } from '../../scripts/n8n/instance';
-import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { nodeOutput, readBinary, type ExecutionData, type Item } from '../../scripts/n8n/run-data';
 import { messageText, startFakeChatServer, toolMessages, type ChatCall, type FakeChatServer } from '../fakes/openaiChat';
+import { examplePath } from './helpers/examples';
 import { e2eLog, SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
 import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
 import { CREDENTIAL_REF, E2E_SECRET, viewComfyCredential } from './helpers/viewcomfy';
 import { n8nId } from './helpers/workflow-builder';
 
-const EXAMPLE = join(REPO_ROOT, 'examples', 'ai-agent-tool.workflow.json');
+const EXAMPLE = examplePath('ai-agent-tool');
 const TOOL_NODE = 'Generate Image';
 /** n8n's tool name for a node: its name with anything but letters, digits, _ and - replaced by _. */
 const TOOL_NAME = 'Generate_Image';

@@ -37,13 +37,20 @@ describe.each(EXAMPLE_NAMES)('%s', (name) => {
 		expect(new Set(names).size).toBe(names.length);
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
 			expect(names).toContain(from);
-			const targets = (outputs as { main: Array<Array<{ node: string }>> }).main.flat().map((c) => c.node);
+			// Every connection type: main, and an agent's ai_tool / ai_languageModel.
+			const byType = outputs as Record<string, Array<Array<{ node: string }> | null>>;
+			const targets = Object.values(byType)
+				.flatMap((lists) => lists.flatMap((list) => list ?? []))
+				.map((c) => c.node);
+			expect(targets.length).toBeGreaterThan(0);
 			for (const target of targets) expect(names).toContain(target);
 		}
 	});
 
 	it('pastes an API-format workflow into ViewComfy and maps only keys that workflow has', () => {
-		for (const node of workflow.nodes.filter((n) => n.type === 'n8n-nodes-viewcomfy.viewComfy')) {
+		const viewComfyNodes = workflow.nodes.filter((n) => /^n8n-nodes-viewcomfy\.viewComfy(Tool)?$/.test(n.type));
+		expect(viewComfyNodes.length).toBeGreaterThan(0);
+		for (const node of viewComfyNodes) {
 			expect(node.credentials?.viewComfyApi).toBeDefined();
 			if (node.parameters.workflowSource !== 'paste') continue;
 			const keys = new Set(flattenWorkflow(parseWorkflowJson(String(node.parameters.workflowJson), 'workflowJson')).map((p) => p.key));

@@ -17,6 +17,7 @@ export const EXAMPLE_NAMES = [
 	'email-attachment',
 	'hosted-submit-now',
 	'hosted-collect-later',
+	'ai-agent-tool',
 ] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
