@@ -151,16 +151,21 @@ describe('the API choice', () => {
 		expect(PNG.sync.read(await run.binaryBuffer(run.items[0])).width).toBe(512);
 	});
 
-	it('Stream Logs with the hosted API runs as Wait for Result and says so in the log', async () => {
+	// This project runs on Node 20, which has no global WebSocket: Stream Logs then follows the run
+	// by polling (the live path, with an injected WebSocket, is in streamLogs.test.ts).
+	it('Stream Logs with the hosted API on a runtime without WebSocket: the result by polling, one warning, no sid', async () => {
+		expect(typeof (globalThis as { WebSocket?: unknown }).WebSocket).toBe('undefined');
 		const emu = emulator();
 		const run = await runNode(emu, { parameters: runWorkflowParameters({ resultMode: 'stream' }), input: [{ json: { prompt: 'x' } }] });
 		expect(errorText(run)).toBe('');
 		expect(run.items[0].json.status).toBe('success');
-		expect(run.items[0].json.logs).toBeUndefined();
-		expect(run.logs).toEqual(expect.arrayContaining([
-			expect.objectContaining({ level: 'warn', message: expect.stringContaining('Stream Logs is not available with the hosted API') }),
-		]));
-		expect(requestsOf(emu, 'hosted-submit')[0].form?.fieldNames).not.toContain('logs');
+		expect(run.items[0].json.logs).toEqual([]);
+		const warnings = run.logs.filter((line) => line.level === 'warn' && /no live logs/.test(String(line.message)));
+		expect(warnings).toHaveLength(1);
+		expect(String(warnings[0].message)).toContain('this runtime has no WebSocket');
+		const submitFields = requestsOf(emu, 'hosted-submit')[0].form?.fieldNames;
+		expect(submitFields).not.toContain('logs');
+		expect(submitFields).not.toContain('sid');
 	});
 
 	it('names the Hosted API URL when it is not a URL', async () => {
