@@ -49,7 +49,7 @@ function findings(results: BenchResults): string[] {
 	return [
 		`**Wall time at ${largest} MB.** The node took ${seconds(jsonFs)} (JSON, filesystem mode) and ${seconds(jsonDefault)} (JSON, in-memory mode) against a floor of ${seconds(floorJson)}. Measured in the same run: the transfer alone, in a process with n8n loaded, took ${seconds(transferInN8n)}, and n8n storing a ready Buffer took ${seconds(storeFs)} (filesystem) and ${seconds(storeDefault)} (in-memory: it base64-encodes the file again). The rest is parsing and decoding the base64 in network-sized pieces (one native decode per piece; in a separate micro-measurement about 1.5 to 2 times the single-call decode) and V8's garbage collection: at least 2.3× the output passes through the process as network and output buffers, and V8 runs a full collection of the heap, n8n's included, every few tens of MB of them. In a CPU profile of this path, garbage collection is the largest single item. The Targets table above says which rows reach the 1.5× wall target in this run; where one does not, these figures say where the time goes.`,
 		`**n8n's in-memory binary mode sets the memory floor there.** Given an output that is already one Buffer, n8n itself peaks at ${x(storeDefault?.xSize)} the output size at ${largest} MB (it keeps the file as a base64 string in the item). Given a stream, it also concatenates the chunks into one Buffer first (another 1×). So no node can get below about 2.3× in that mode, and a node that does not know the size in advance (the node learns it only when the base64 string ends) not below about 3.3×. The node measured ${x(jsonDefault?.xSize)} (JSON) and ${x(sseDefault?.xSize)} (SSE): what it holds itself is the decoded output, once.`,
-		`**In n8n's filesystem binary mode** (the default of n8n 2.x) the node peaked at ${x(jsonFs?.xSize)} (JSON) and ${x(sseFs?.xSize)} (SSE) of the output at ${largest} MB. Memory above baseline at ${sizes.join(' / ')} MB: ${fsMemory('wait')} (JSON), ${fsMemory('stream')} (SSE): it grows with the output, because each output reaches n8n as one Buffer once it is complete; see [How outputs reach n8n](#how-outputs-reach-n8n).`,
+		`**In n8n's filesystem binary mode** (the default of n8n 2.x) the node peaked at ${x(jsonFs?.xSize)} (JSON) and ${x(sseFs?.xSize)} (SSE) of the output at ${largest} MB: each output goes to n8n while it is still arriving, so the node never holds a whole file. Memory above baseline at ${sizes.join(' / ')} MB: ${fsMemory('wait')} (JSON), ${fsMemory('stream')} (SSE): it levels off instead of growing with the output; see [How outputs reach n8n](#how-outputs-reach-n8n).`,
 		`**Small outputs.** At ${smallest} MB the ratios mostly show fixed costs: one run's young-generation heap, network buffers and n8n's run bookkeeping come to ${smallMemory} above baseline (in-memory and filesystem mode, JSON), whatever the output size, and a few milliseconds of wall time weigh heavily against a floor of ${seconds(row('wait', 'floor', smallest))}.`,
 		`**Against the reference clients** at ${largest} MB: reading the whole body as text, then JSON.parse, then decoding took ${seconds(naive)} and peaked at ${x(naive?.xSize)} the output; the node took ${seconds(jsonDefault)} (in-memory mode) and ${seconds(jsonFs)} (filesystem mode). The official TypeScript client's SSE loop re-splits its whole buffer on every chunk, so its time grows with the square of the size: at ${officialSize} MB it took ${seconds(official)} where the node took ${seconds(sseNodeAtOfficial)}.`,
 		`**Batches and small requests.** With Concurrency set, a batch of ${summary.batchRows[0]?.items ?? 'n/a'} items stays within ${x(worstBatch)} of the ideal time at every concurrency measured, and the node adds ${summary.overhead.overheadMsPerRequest.toFixed(2)} ms per small request over a raw request (${summary.overhead.rawMsPerRequest.toFixed(2)} ms against ${summary.overhead.nodeMsPerRequest.toFixed(2)} ms per item).`,
@@ -120,14 +120,17 @@ ${findings(results).join('\n\n')}
 
 ## How outputs reach n8n
 
-The node decodes each output's base64 as it arrives (never holding the base64 text), keeps the
-decoded blocks, and hands n8n one Buffer per output with \`prepareBinaryData(buffer, fileName,
-mimeType)\` once the output is complete. It does not hand n8n a stream: n8n's in-memory and
-database binary modes read a stream through Node's stream interface, and a verified community
-node may not import \`node:stream\` (n8n Cloud's rules), nor bundle a user-land copy of it (which
-needs timers and Node built-ins the rules forbid too). So in filesystem mode the node holds each
-output once, where the earlier unverified version (undici, a PassThrough into n8n) kept memory
-flat. In in-memory mode nothing changes: n8n keeps the file as base64 in the item either way.
+When an output's \`data\` string starts (its \`filename\` and \`content_type\` come before it in
+ViewComfy's answers), the node opens \`prepareBinaryData(stream, fileName, mimeType)\` and writes
+each decoded block into that stream, joined into 1 MB writes with at most 1 MB unread; the body
+loop waits while n8n catches up. The stream is the node's own \`OutputByteStream\`, not a Node
+\`Readable\` (a verified community node may not import \`node:stream\`): it offers exactly the two
+ways n8n reads a stream, an async iterable for the filesystem store's \`fs.promises.writeFile\`,
+and data/end/error/close events for \`binaryToBuffer\` in the in-memory and database modes. In
+filesystem mode n8n writes the file as it arrives, so memory stays flat as outputs grow. In
+in-memory mode nothing changes: n8n concatenates the stream and keeps the file as base64 in the
+item either way. An answer that names a file only after its data falls back to collecting that
+output in memory.
 
 ## Running it
 
