@@ -1,4 +1,5 @@
 import { UserInputError } from './userInputError';
+import { truncate } from './text';
 
 /** The credential's Endpoint URL as a URL, or a clear error that says how to fix it. */
 export function parseEndpointUrl(value: unknown): URL {
@@ -13,7 +14,7 @@ export function parseEndpointUrl(value: unknown): URL {
 	}
 	const url = parseUrl(text);
 	if (!url) {
-		throw new UserInputError(`The Endpoint URL "${shorten(text)}" is not a valid URL`, {
+		throw new UserInputError(`The Endpoint URL "${truncate(text, 80)}" is not a valid URL`, {
 			field: 'Endpoint URL',
 			hint,
 		});
@@ -31,10 +32,6 @@ export function parseEndpointUrl(value: unknown): URL {
 		});
 	}
 	return url;
-}
-
-function shorten(text: string): string {
-	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** `text` as a URL (relative to `base` when given), or undefined when it is not one. */

@@ -3,6 +3,7 @@
  * words (its error bodies are undocumented, so several shapes are read), and what to check.
  */
 import { redactSecrets } from './redact';
+import { truncate } from './text';
 /** Reason phrases (RFC 9110) of the statuses a ViewComfy call can meet; others show the number alone. */
 const STATUS_TEXT: Readonly<Record<number, string>> = {
 	301: 'Moved Permanently',
@@ -47,11 +48,6 @@ const ENTITIES: Readonly<Record<string, string>> = {
 	'&nbsp;': ' ',
 };
 
-function cut(text: string, max: number): string {
-	const chars = Array.from(text);
-	return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
 /** Readable text of an HTML error page (proxies answer 502/504 with one). */
 function htmlText(html: string): string {
 	return html
@@ -65,7 +61,7 @@ export function bodyExcerpt(text: string, max = MAX_EXCERPT_LENGTH): string {
 	if (typeof text !== 'string') return '';
 	let inspected = text.slice(0, MAX_INSPECTED_LENGTH);
 	if (/^\s*<(!doctype|html|head|body|title|h1|p)\b/i.test(inspected)) inspected = htmlText(inspected);
-	return cut(inspected.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim(), max);
+	return truncate(inspected.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim(), max);
 }
 
 interface ServerError {

@@ -5,7 +5,8 @@
 import type { ComfyWorkflow, InferParams, ParameterValue, SeedMode, WorkflowParameter } from './interfaces';
 import { SEED_INPUT_NAMES, flattenWorkflow, isLink, isSeedInput, splitParameterKey } from './flatten';
 import { suggestKeys } from './suggest';
-import { UserInputError, describeJsonType, quoted, truncated } from './userInputError';
+import { UserInputError, describeJsonType, quoted } from './userInputError';
+import { truncate } from './text';
 import { defineOwn, getNode, hasOwn, isPlainRecord, nodeTitle, parseJsonText } from './workflow';
 
 /** Seeds are drawn from [0, 2^48): every ComfyUI sampler accepts them and they stay exact in a double. */
@@ -60,7 +61,7 @@ function resolveKey(workflow: ComfyWorkflow, byKey: Map<string, WorkflowParamete
 	if (!split) return { problem: `is not a parameter key. ${KEY_FORMAT}`, typo: true };
 	const node = getNode(workflow, split.nodeId);
 	if (!node) return { problem: `is not in the workflow: it has no node ${quoted(split.nodeId)}`, typo: true };
-	const nodeName = `node ${quoted(split.nodeId)} (${truncated(nodeTitle(node))})`;
+	const nodeName = `node ${quoted(split.nodeId)} (${truncate(nodeTitle(node), 80)})`;
 	if (!hasOwn(node.inputs, split.inputName)) {
 		return { problem: `is not in the workflow: ${nodeName} has no input ${quoted(split.inputName)}`, typo: true };
 	}
@@ -158,7 +159,7 @@ function coerce(parameter: WorkflowParameter, value: ParameterValue, source: str
 	const mismatch = (expected: string): UserInputError =>
 		new UserInputError(
 			`${source}: ${quoted(parameter.key)} must be ${expected} (the workflow has ${show(parameter.value)}), got ${show(value)}`,
-			{ field: source, hint: `Set ${expected} for ${truncated(parameter.label, 160)}.` },
+			{ field: source, hint: `Set ${expected} for ${truncate(parameter.label, 160)}.` },
 		);
 	switch (parameter.kind) {
 		case 'number': {

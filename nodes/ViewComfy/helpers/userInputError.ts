@@ -1,3 +1,5 @@
+import { truncate } from './text';
+
 /**
  * A problem with what the user typed or connected, as opposed to a failure of ViewComfy or the network.
  * The node turns it into a NodeOperationError: `message` says what is wrong and names the field,
@@ -22,14 +24,7 @@ export class UserInputError extends Error {
  * cannot turn into a megabyte-long message, and with control characters made visible.
  */
 export function quoted(text: string, max = 80): string {
-	return JSON.stringify(truncated(text, max));
-}
-
-/** `text` cut to `max` characters (never inside a surrogate pair) with an ellipsis when cut. */
-export function truncated(text: string, max = 80): string {
-	if (text.length <= max) return text;
-	const chars = Array.from(text);
-	return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+	return JSON.stringify(truncate(text, max));
 }
 
 /** "an array", "null", "a number"...: how a JSON value's type is named in messages. */

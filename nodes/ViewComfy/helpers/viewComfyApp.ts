@@ -6,7 +6,8 @@
 import { flattenWorkflow } from './flatten';
 import type { ComfyWorkflow, WorkflowParameter } from './interfaces';
 import { MASK_SUFFIX } from './params';
-import { UserInputError, describeJsonType, quoted, truncated } from './userInputError';
+import { UserInputError, describeJsonType, quoted } from './userInputError';
+import { truncate } from './text';
 import { assertApiWorkflow, hasOwn, isPlainRecord, parseJsonText } from './workflow';
 
 export const APP_SOURCE = 'ViewComfy App (view_comfy.json)';
@@ -147,7 +148,7 @@ function readForm(raw: RawAppWorkflow, workflow: ComfyWorkflow, source: string):
 	const seen = new Set<string>();
 	for (const [section, field] of [['basic', 'inputs'], ['advanced', 'advancedInputs']] as const) {
 		const groups = raw.form[field] ?? [];
-		if (!Array.isArray(groups)) throw appError(source, `${field} of "${truncated(raw.title)}" is ${describeJsonType(groups)}, not a list of input groups`);
+		if (!Array.isArray(groups)) throw appError(source, `${field} of "${truncate(raw.title, 80)}" is ${describeJsonType(groups)}, not a list of input groups`);
 		for (const group of groups) {
 			if (!isPlainRecord(group) || !isVisible(group)) continue;
 			const groupTitle = typeof group.title === 'string' ? group.title.trim() : '';

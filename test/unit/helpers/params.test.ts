@@ -77,7 +77,7 @@ describe('buildParams: fields against a known workflow', () => {
 	it('keeps the message short when the workflow value is huge', () => {
 		const workflow: ComfyWorkflow = { '1': { class_type: 'A', inputs: { text: 'p'.repeat(1_000_000), seed: 1 } } };
 		const error = userErrorOf(() => build({ workflow, fields: { '1-inputs-text': true } }));
-		expect(error.message).toBe(`Workflow Parameters: "1-inputs-text" must be text (the workflow has "${'p'.repeat(80)}…"), got true`);
+		expect(error.message).toBe(`Workflow Parameters: "1-inputs-text" must be text (the workflow has "${'p'.repeat(79)}…"), got true`);
 	});
 
 	it('refuses a boolean input given other text', () => {

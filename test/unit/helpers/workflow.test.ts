@@ -7,7 +7,8 @@ import {
 	parseJsonText,
 	parseWorkflowJson,
 } from '../../../nodes/ViewComfy/helpers/workflow';
-import { UserInputError, describeJsonType, quoted, truncated } from '../../../nodes/ViewComfy/helpers/userInputError';
+import { UserInputError, describeJsonType, quoted } from '../../../nodes/ViewComfy/helpers/userInputError';
+import { truncate } from '../../../nodes/ViewComfy/helpers/text';
 import { fixtureNames, fixtureText, userErrorOf } from './workflowFixtures';
 
 const SOURCE = 'Workflow JSON (workflow_api.json)';
@@ -31,11 +32,12 @@ describe('UserInputError', () => {
 
 	it('quotes user text short and escaped', () => {
 		expect(quoted('a"b')).toBe('"a\\"b"');
-		expect(quoted('x'.repeat(500))).toBe(`"${'x'.repeat(80)}…"`);
+		expect(quoted('x'.repeat(500))).toBe(`"${'x'.repeat(79)}…"`);
 		expect(quoted('a\nb')).toBe('"a\\nb"');
-		expect(quoted('🎥'.repeat(100), 3)).toBe('"🎥🎥🎥…"');
-		expect(truncated('abc', 3)).toBe('abc');
-		expect(truncated('abcd', 3)).toBe('abc…');
+		expect(quoted('🎥'.repeat(100), 3)).toBe('"🎥🎥…"');
+		expect(truncate('abc', 3)).toBe('abc');
+		expect(truncate('abcd', 3)).toBe('ab…');
+		expect(truncate('🎥🎥🎥🎥', 3)).toBe('🎥🎥…');
 	});
 
 	it('names JSON types for messages', () => {

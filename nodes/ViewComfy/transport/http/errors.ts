@@ -4,6 +4,7 @@
  * None of them may carry the client secret: `redactSecret` is the last line of defence.
  */
 import { redactSecrets } from '../../helpers/redact';
+import { truncate } from '../../helpers/text';
 
 
 /** Base of the transport's own errors, so callers can tell them from programming errors. */
@@ -158,10 +159,9 @@ export function formatBytes(bytes: number): string {
 	return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
 
-/** The first `max` characters of `text`, with an ellipsis when cut. */
+/** A server's text for a message: its ends trimmed, then truncated (helpers/text.ts). */
 export function excerpt(text: string, max: number): string {
-	const trimmed = text.trim();
-	return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
+	return truncate(text.trim(), max);
 }
 
 function describeLogTail(logs: string[]): string {
