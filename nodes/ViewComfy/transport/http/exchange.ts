@@ -44,8 +44,8 @@ export async function sendHop(
 		returnFullResponse: true,
 		disableFollowRedirect: true,
 		ignoreHttpStatusErrors: true,
-		// The authenticated helper drops our abort signal for n8n's cancel signal: the time left
-		// bounds the wait for the answer's headers instead.
+		// The signal stops the request at the deadline or on Stop (n8nHttp.ts hands it to the
+		// authenticated helper too); the time left also bounds the wait for the headers.
 		timeout: deadline.remainingMs,
 		abortSignal: deadline.signal,
 	};
