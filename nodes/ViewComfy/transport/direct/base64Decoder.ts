@@ -12,7 +12,7 @@
  * Pieces that fail that check take the careful path.
  *
  * Bytes are decoded straight into large blocks (`buffer.write(…, 'base64')`) and handed out as
- * views of them: a video becomes a few dozen multi-MB views instead of thousands of small
+ * views of them: a video becomes a few hundred 1 MB views instead of thousands of small
  * buffers, which keeps allocations, garbage collection and n8n's later writes cheap.
  */
 
@@ -34,7 +34,13 @@ const UNDERSCORE = 0x5f;
  * the unused tail of the last block stays below both the output's size and the cap.
  */
 const FIRST_BLOCK_BYTES = 64 * 1024;
-const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
+/**
+ * A block lives until its last view is written, so a big one outlives several young-generation
+ * collections, is promoted, and then only a full collection of n8n's whole heap frees it. Measured
+ * at 200 MB through n8n's request helper, filesystem mode: 8 MB blocks took 1.9-2.0 s with about
+ * 16 full collections per run; 1 MB blocks took 0.8-0.9 s (0.5 and 2 MB were no better).
+ */
+const MAX_BLOCK_BYTES = 1024 * 1024;
 
 export class Base64ChunkDecoder {
 	/** 0–3 characters past the last full quad. */
