@@ -3,10 +3,8 @@ import type {
 	ICredentialType,
 	ICredentials,
 	IHttpRequestOptions,
-	INode,
 	INodeCredentialsDetails,
 	INodeProperties,
-	Workflow,
 } from 'n8n-workflow';
 import { ICredentialsHelper, UnexpectedError } from 'n8n-workflow';
 
@@ -46,25 +44,19 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/**
-	 * What n8n's CredentialsHelper does for a generic `authenticate` block: each header value is an
-	 * expression over `$credentials`, resolved by the workflow's own expression engine.
+	 * What n8n's CredentialsHelper does for a credential whose `authenticate` is a function: it
+	 * calls it with the decrypted data and the request, and sends what it returns.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions,
-		workflow: Workflow,
-		node: INode,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = this.types[typeName]?.authenticate;
-		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') {
-			throw new UnexpectedError(`The harness only applies generic authenticate blocks ("${typeName}")`);
+		if (typeof authenticate !== 'function') {
+			throw new UnexpectedError(`The harness only applies authenticate functions ("${typeName}")`);
 		}
-		const headers: Record<string, string> = { ...(requestOptions.headers as Record<string, string>) };
-		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-			headers[name] = String(workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, ''));
-		}
-		return { ...requestOptions, headers };
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication(): Promise<undefined> {
