@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { description as checkConnectionProperties } from './checkConnection.operation';
 import { workflowSourceProperties } from './common.description';
 import { cancelRunProperties, getResultsProperties } from './hosted.description';
 import { listParametersProperties } from './listParameters.description';
@@ -39,6 +40,13 @@ export const nodeProperties: INodeProperties[] = [
 				description:
 					'Output every parameter of a workflow with its key, so you know what to set',
 			},
+			{
+				name: 'Check Connection',
+				value: 'checkConnection',
+				action: 'Check the connection',
+				description:
+					'Check the Client ID, Client Secret and (direct deployment) Endpoint URL without running the workflow',
+			},
 		],
 		default: 'runWorkflow',
 	},
@@ -56,4 +64,5 @@ export const nodeProperties: INodeProperties[] = [
 	...cancelRunProperties,
 	...runWorkflowProperties,
 	...listParametersProperties,
+	...checkConnectionProperties,
 ];
