@@ -13,12 +13,20 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
+		// Sorted by name (n8n's rule once there are five); Run Workflow stays the default.
 		options: [
 			{
-				name: 'Run Workflow',
-				value: 'runWorkflow',
-				action: 'Run a workflow',
-				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
+				name: 'Cancel Run',
+				value: 'cancelRun',
+				action: 'Cancel a run',
+				description: 'Hosted API: stop a run that is still going',
+			},
+			{
+				name: 'Check Connection',
+				value: 'checkConnection',
+				action: 'Check the connection',
+				description:
+					'Check the Client ID, Client Secret and (direct deployment) Endpoint URL without running the workflow',
 			},
 			{
 				name: 'Get Results',
@@ -28,12 +36,6 @@ export const nodeProperties: INodeProperties[] = [
 					'Hosted API: fetch the status and files of runs by prompt ID, several in one request',
 			},
 			{
-				name: 'Cancel Run',
-				value: 'cancelRun',
-				action: 'Cancel a run',
-				description: 'Hosted API: stop a run that is still going',
-			},
-			{
 				name: 'List Workflow Parameters',
 				value: 'listParameters',
 				action: 'List workflow parameters',
@@ -41,11 +43,10 @@ export const nodeProperties: INodeProperties[] = [
 					'Output every parameter of a workflow with its key, so you know what to set',
 			},
 			{
-				name: 'Check Connection',
-				value: 'checkConnection',
-				action: 'Check the connection',
-				description:
-					'Check the Client ID, Client Secret and (direct deployment) Endpoint URL without running the workflow',
+				name: 'Run Workflow',
+				value: 'runWorkflow',
+				action: 'Run a workflow',
+				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
 			},
 		],
 		default: 'runWorkflow',
