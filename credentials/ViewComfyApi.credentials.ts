@@ -17,7 +17,8 @@ import type {
  * the Client ID and Secret, and answers 2xx when it does. A direct deployment has no route that
  * answers 2xx without running the workflow, and n8n's declarative test counts only 2xx as success
  * (with `ignoreHttpStatusErrors` its rules see the body, never the status), so for a direct
- * credential the test checks the key pair only; the node's Check Connection operation checks the
+ * credential the test checks the key pair only (on https://api.viewcomfy.com: n8n drops the hidden
+ * Hosted API URL of a direct credential); the node's Check Connection operation checks the
  * Endpoint URL (see the README).
  */
 export class ViewComfyApi implements ICredentialType {
@@ -110,13 +111,5 @@ export class ViewComfyApi implements ICredentialType {
 			url: '/api/workflow/infer/?prompt_ids=00000000-0000-0000-0000-000000000000',
 			method: 'GET',
 		},
-		// n8n applies these when the request fails with that status; otherwise it shows the bare status text.
-		rules: [401, 403].map((status) => ({
-			type: 'responseCode' as const,
-			properties: {
-				value: status,
-				message: `ViewComfy refused the Client ID and Client Secret (HTTP ${status}). Copy both again from the API tab of the ViewComfy dashboard, from the account that owns the deployment.`,
-			},
-		})),
 	};
 }
