@@ -86,6 +86,21 @@ describe('Check Connection, direct deployment', () => {
 		}
 	});
 
+	it('a 422 that is not FastAPI\'s validation answer is not taken for a deployment', async () => {
+		const other = await startServer((_req, res) => {
+			res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"unprocessable"}');
+		});
+		try {
+			const run = await check(direct({ endpointUrl: other.url('/api') }));
+			expect(run.status).toBe('error');
+			expect(errorText(run)).toContain(
+				`The Endpoint URL does not answer as a ViewComfy deployment: ${new URL(other.origin).host} answered HTTP 422 to a request that a deployment refuses with 422. It answered: {"error":"unprocessable"}`,
+			);
+		} finally {
+			await other.close();
+		}
+	});
+
 	it('an unreachable host: the connection failure and the Endpoint URL named', async () => {
 		const port = await freePort();
 		const run = await check(direct({ endpointUrl: `http://127.0.0.1:${port}/` }));
