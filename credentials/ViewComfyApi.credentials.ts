@@ -111,5 +111,14 @@ export class ViewComfyApi implements ICredentialType {
 			url: '/api/workflow/infer/?prompt_ids=00000000-0000-0000-0000-000000000000',
 			method: 'GET',
 		},
+		// n8n 2.40 applies these to a refusal; 2.8 and 1.123 never see the status here (their error
+		// keeps no HTTP answer) and show "Authorization failed - please check your credentials".
+		rules: [401, 403].map((status) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: status,
+				message: `ViewComfy refused the Client ID and Client Secret (HTTP ${status}). Copy both again from the API tab of the ViewComfy dashboard, from the account that owns the deployment.`,
+			},
+		})),
 	};
 }
