@@ -16,8 +16,11 @@ import type {
  * The connection test asks the hosted API for the status of a prompt id no run has (the nil
  * UUID): a request that costs no run, that ViewComfy refuses with 401/403 when it does not accept
  * the Client ID and Secret, and answers 2xx when it does. A direct deployment has no route that
- * answers 2xx without running the workflow, so for a direct credential the test checks the key
- * pair only; the Endpoint URL is checked by the first run (see the README).
+ * answers 2xx without running the workflow, and n8n's declarative test counts only 2xx as success
+ * (with `ignoreHttpStatusErrors` its rules see the body, never the status), so for a direct
+ * credential the test checks the key pair only (on https://api.viewcomfy.com: n8n drops the hidden
+ * Hosted API URL of a direct credential); the node's Check Connection operation checks the
+ * Endpoint URL (see the README).
  */
 export class ViewComfyApi implements ICredentialType {
 	name = 'viewComfyApi';
@@ -117,5 +120,14 @@ export class ViewComfyApi implements ICredentialType {
 			url: '/api/workflow/infer/?prompt_ids=00000000-0000-0000-0000-000000000000',
 			method: 'GET',
 		},
+		// n8n 2.40 applies these to a refusal; 2.8 and 1.123 never see the status here (their error
+		// keeps no HTTP answer) and show "Authorization failed - please check your credentials".
+		rules: [401, 403].map((status) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: status,
+				message: `ViewComfy refused the Client ID and Client Secret (HTTP ${status}). Copy both again from the API tab of the ViewComfy dashboard, from the account that owns the deployment.`,
+			},
+		})),
 	};
 }

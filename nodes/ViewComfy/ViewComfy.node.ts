@@ -31,7 +31,7 @@ export class ViewComfy implements INodeType {
 				name: 'viewComfyApi',
 				required: true,
 				testedBy: 'viewComfyApiTest',
-				displayOptions: { show: { operation: ['runWorkflow', 'getResults', 'cancelRun'] } },
+				displayOptions: { show: { operation: ['runWorkflow', 'getResults', 'cancelRun', 'checkConnection'] } },
 			},
 		],
 		properties: nodeProperties,

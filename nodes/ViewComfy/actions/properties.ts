@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { description as checkConnectionProperties } from './checkConnection.operation';
 import { workflowSourceProperties } from './common.description';
 import { cancelRunProperties, getResultsProperties } from './hosted.description';
 import { listParametersProperties } from './listParameters.description';
@@ -12,12 +13,20 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
+		// Sorted by name (n8n's rule once there are five); Run Workflow stays the default.
 		options: [
 			{
-				name: 'Run Workflow',
-				value: 'runWorkflow',
-				action: 'Run a workflow',
-				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
+				name: 'Cancel Run',
+				value: 'cancelRun',
+				action: 'Cancel a run',
+				description: 'Hosted API: stop a run that is still going',
+			},
+			{
+				name: 'Check Connection',
+				value: 'checkConnection',
+				action: 'Check the connection',
+				description:
+					'Check the Client ID, Client Secret and (direct deployment) Endpoint URL without running the workflow',
 			},
 			{
 				name: 'Get Results',
@@ -27,17 +36,17 @@ export const nodeProperties: INodeProperties[] = [
 					'Hosted API: fetch the status and files of runs by prompt ID, several in one request',
 			},
 			{
-				name: 'Cancel Run',
-				value: 'cancelRun',
-				action: 'Cancel a run',
-				description: 'Hosted API: stop a run that is still going',
-			},
-			{
 				name: 'List Workflow Parameters',
 				value: 'listParameters',
 				action: 'List workflow parameters',
 				description:
 					'Output every parameter of a workflow with its key, so you know what to set',
+			},
+			{
+				name: 'Run Workflow',
+				value: 'runWorkflow',
+				action: 'Run a workflow',
+				description: 'Run a ComfyUI workflow on ViewComfy and output the generated files',
 			},
 		],
 		default: 'runWorkflow',
@@ -56,4 +65,5 @@ export const nodeProperties: INodeProperties[] = [
 	...cancelRunProperties,
 	...runWorkflowProperties,
 	...listParametersProperties,
+	...checkConnectionProperties,
 ];

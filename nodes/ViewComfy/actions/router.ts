@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as cancelRun from './cancelRun.operation';
+import * as checkConnection from './checkConnection.operation';
 import * as getResults from './getResults.operation';
 import * as listParameters from './listParameters.operation';
 import { errorItemJson, toNodeError } from './nodeErrors';
@@ -13,6 +14,7 @@ const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecu
 	getResults: getResults.execute,
 	cancelRun: cancelRun.execute,
 	listParameters: listParameters.execute,
+	checkConnection: checkConnection.execute,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

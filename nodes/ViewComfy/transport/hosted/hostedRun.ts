@@ -144,6 +144,17 @@ export async function fetchHostedRuns(
 	return outcomes;
 }
 
+/** A prompt id no run has: asking for its status costs nothing and needs accepted keys. */
+const NIL_PROMPT_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Checks that the hosted API accepts the Client ID and Client Secret, without submitting a run:
+ * the status of a prompt id no run has (401/403 when the keys are refused).
+ */
+export async function checkHostedCredentials(client: HostedApiClient, opts: HostedCallOptions): Promise<void> {
+	await withDeadline(opts, async (scope) => await client.status([NIL_PROMPT_ID], scope), client.secret);
+}
+
 /** Asks ViewComfy to stop a run; returns its message. */
 export async function cancelHostedRun(client: HostedApiClient, promptId: string, opts: HostedCallOptions): Promise<string | undefined> {
 	return await withDeadline(opts, async (scope) => await client.cancel(promptId, scope), client.secret);
