@@ -30,7 +30,6 @@ export class ViewComfy implements INodeType {
 			{
 				name: 'viewComfyApi',
 				required: true,
-				testedBy: 'viewComfyApiTest',
 				displayOptions: { show: { operation: ['runWorkflow', 'getResults', 'cancelRun', 'checkConnection'] } },
 			},
 		],
