@@ -141,9 +141,9 @@ and data/end/error/close events for \`binaryToBuffer\` in the in-memory and data
 filesystem mode n8n writes the file as it arrives, so memory stays flat as outputs grow. In
 in-memory mode nothing changes: n8n concatenates the stream and keeps the file as base64 in the
 item either way. An answer that names a file only after its data falls back to collecting that
-output in memory. Hosted API downloads take the same way: each chunk of a file's download goes
-into such a stream as it arrives, and a retried download destroys the failed attempt's stream and
-opens a fresh one.
+output in memory. Hosted API downloads take the same way: a file's download goes into such a stream
+as it arrives (its network pieces copied into 1 MB blocks, as they come from separate buffers), and
+a retried download destroys the failed attempt's stream and opens a fresh one.
 
 ## Running it
 
