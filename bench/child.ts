@@ -20,6 +20,10 @@ async function measure(spec: MeasurementSpec): Promise<MeasurementResult> {
 			return await (await import('./measure/largeOutput')).measureNodeLargeOutput(spec);
 		case 'n8nStore':
 			return await (await import('./measure/largeOutput')).measureN8nStore(spec.binaryMode, spec.sizeBytes);
+		case 'hostedTransfer':
+			return await (await import('./measure/hostedDownload')).measureHostedTransfer(spec.urls, spec.sizeBytes);
+		case 'hostedNode':
+			return await (await import('./measure/hostedDownload')).measureHostedNode(spec);
 		case 'batch':
 			return await (await import('./measure/manyRuns')).measureBatch(spec.urls, spec.items, spec.concurrency);
 		case 'overhead':

@@ -51,6 +51,8 @@ export type LargeMeasurementKey =
 	| 'naive'
 	| `node.${ResultMode}.${BinaryMode}`
 	| `n8nStore.${BinaryMode}`
+	| 'hostedTransfer'
+	| 'hostedNode.filesystem'
 	| 'officialSse';
 
 export interface PlannedMeasurement {
@@ -74,6 +76,9 @@ export function repeatedMeasurements(sizeMB: number, urls: EmulatorUrls, sha256:
 	for (const binaryMode of BINARY_MODES) {
 		planned.push({ key: `n8nStore.${binaryMode}`, spec: { kind: 'n8nStore', binaryMode, sizeBytes } });
 	}
+	// Hosted downloads carry raw bytes (no base64): filesystem mode is where streaming them shows.
+	planned.push({ key: 'hostedTransfer', spec: { kind: 'hostedTransfer', urls, sizeBytes } });
+	planned.push({ key: 'hostedNode.filesystem', spec: { kind: 'hostedNode', urls, binaryMode: 'filesystem', sizeBytes, sha256 } });
 	return planned;
 }
 

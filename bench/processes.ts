@@ -29,7 +29,7 @@ export class EmulatorProcess {
 	}
 
 	/** Sets the measured emulator's behaviour over its control API, then fills its output cache. */
-	async configure(behaviour: { outputBytes: number | null; latencyMs: number }): Promise<void> {
+	async configure(behaviour: { outputBytes: number | null; latencyMs: number; hostedRunMs?: number }): Promise<void> {
 		const res = await request(new URL('/__emulator/behaviour', this.urls.measured), {
 			method: 'POST',
 			body: JSON.stringify(behaviour),

@@ -12,7 +12,7 @@ interface Table {
 	numeric: boolean[];
 }
 
-const GROUP_LABEL = { wait: 'JSON', stream: 'SSE', n8n: 'n8n' } as const;
+const GROUP_LABEL = { wait: 'JSON', stream: 'SSE', hosted: 'hosted', n8n: 'n8n' } as const;
 
 const fixed = (value: number | null, digits: number) => (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
 const times = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : `${value.toFixed(2)}×`);

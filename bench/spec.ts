@@ -28,6 +28,10 @@ export type MeasurementSpec =
 	| { kind: 'officialSse'; urls: EmulatorUrls; sizeBytes: number; capSeconds: number }
 	/** The ViewComfy node through n8n-core's engine, one item, one large output. */
 	| { kind: 'node'; urls: EmulatorUrls; mode: ResultMode; binaryMode: BinaryMode; sizeBytes: number; sha256: string }
+	/** The hosted path's floor: a finished hosted run's large file fetched from its link with undici and dropped. */
+	| { kind: 'hostedTransfer'; urls: EmulatorUrls; sizeBytes: number }
+	/** The ViewComfy node running the workflow on the hosted API (submit, status, downloads), one large file. */
+	| { kind: 'hostedNode'; urls: EmulatorUrls; binaryMode: BinaryMode; sizeBytes: number; sha256: string }
 	/** n8n's own cost of storing an output the node already holds as one Buffer. */
 	| { kind: 'n8nStore'; binaryMode: BinaryMode; sizeBytes: number }
 	/** The node with many items against an emulator with latency. */

@@ -9,7 +9,7 @@ import type { RawResults, SizeMeasurements } from './results';
 import type { BinaryMode, MeasurementResult, ResultMode } from './spec';
 import { max, median } from './stats';
 
-export type RowGroup = ResultMode | 'n8n';
+export type RowGroup = ResultMode | 'hosted' | 'n8n';
 
 export interface LargeRow {
 	sizeMB: number;
@@ -63,6 +63,13 @@ const BINARY_MODE_LABEL: Record<BinaryMode, string> = {
 
 const MODE_LABEL: Record<ResultMode, string> = { wait: 'Wait for result (JSON)', stream: 'Stream logs (SSE)' };
 
+export const HOSTED_FLOOR_PATH = "floor: the file's pre-signed link downloaded with undici, bytes dropped";
+/** Submit, one status poll, then the run's files (a 64×64 PNG and the large one) from their links. */
+export const HOSTED_NODE_PATH = `node, Run Workflow on the hosted API, ${BINARY_MODE_LABEL.filesystem}`;
+
+/** Issue #11: a hosted download streamed into n8n's filesystem store stays well below the file's size. */
+const HOSTED_MEMORY_LIMIT = 0.5;
+
 export function summarize(raw: RawResults): Summary {
 	const largeRows = raw.large.flatMap(sizeRows);
 	const batchRows = raw.batch.map((batch) => {
@@ -96,6 +103,11 @@ function sizeRows(size: SizeMeasurements): LargeRow[] {
 		if (mode === 'stream' && runs('officialSse').length) {
 			rows.push(row(size.sizeMB, mode, "official TS client's SSE loop: buffer += chunk; buffer.split('\\n')", runs('officialSse'), floorMs));
 		}
+	}
+	if (runs('hostedTransfer').length) {
+		const floorMs = wall('hostedTransfer');
+		rows.push(row(size.sizeMB, 'hosted', HOSTED_FLOOR_PATH, runs('hostedTransfer'), floorMs));
+		rows.push(row(size.sizeMB, 'hosted', HOSTED_NODE_PATH, runs('hostedNode.filesystem'), floorMs));
 	}
 	for (const binaryMode of ['default', 'filesystem'] as const) {
 		rows.push(row(size.sizeMB, 'n8n', `reference: n8n stores a ready Buffer, ${BINARY_MODE_LABEL[binaryMode]}`, runs(`n8nStore.${binaryMode}`), null));
@@ -159,6 +171,19 @@ function targetChecks(rows: LargeRow[], batchRows: BatchRow[], overhead: Overhea
 		checks.push({
 			target: `${MODE_LABEL[mode]}, n8n filesystem binary mode: memory flat as outputs grow (aim)`,
 			reached: `${flat.map((mb) => `${mb.toFixed(0)} MB`).join(' / ')} above baseline at ${sizes.join(' / ')} MB`,
+			met: null,
+		});
+	}
+	const hosted = rows.find((r) => r.sizeMB === largest && r.group === 'hosted' && r.path === HOSTED_NODE_PATH);
+	if (hosted) {
+		checks.push({
+			target: `Hosted API download, n8n filesystem binary mode: peak memory ≤ ${HOSTED_MEMORY_LIMIT}× output at ${largest} MB`,
+			reached: ratio(hosted.xSize),
+			met: hosted.xSize === null ? false : hosted.xSize <= HOSTED_MEMORY_LIMIT,
+		});
+		checks.push({
+			target: `Hosted API download, n8n filesystem binary mode: wall against the raw download at ${largest} MB`,
+			reached: ratio(hosted.xFloor),
 			met: null,
 		});
 	}

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 
 import { batchTable, largeOutputTable, overheadTable, renderTable, targetTable } from './render';
 import type { BenchResults } from './results';
-import type { LargeRow } from './summary';
+import { HOSTED_FLOOR_PATH, HOSTED_NODE_PATH, type LargeRow } from './summary';
 
 export const DOCS_PATH = resolve(__dirname, '../docs/performance.md');
 export const RESULTS_PATH = resolve(__dirname, 'results.json');
@@ -45,6 +45,9 @@ function findings(results: BenchResults): string[] {
 		.map((r) => `${(r?.memMB ?? Number.NaN).toFixed(0)} MB`)
 		.join(' and ');
 	const { summary } = results;
+	const hostedNode = row('hosted', HOSTED_NODE_PATH);
+	const hostedFloor = row('hosted', HOSTED_FLOOR_PATH);
+	const hostedMemory = sizes.map((sizeMB) => `${x(row('hosted', HOSTED_NODE_PATH, sizeMB)?.xSize)}`).join(' / ');
 	const worstBatch = Math.max(...summary.batchRows.map((batch) => batch.xIdeal));
 	return [
 		`**Wall time at ${largest} MB.** The node took ${seconds(jsonFs)} (JSON, filesystem mode) and ${seconds(jsonDefault)} (JSON, in-memory mode) against a floor of ${seconds(floorJson)}. Measured in the same run: the transfer alone, in a process with n8n loaded, took ${seconds(transferInN8n)}, and n8n storing a ready Buffer took ${seconds(storeFs)} (filesystem) and ${seconds(storeDefault)} (in-memory: it base64-encodes the file again). The rest is parsing and decoding the base64 in network-sized pieces (one native decode per piece; in a separate micro-measurement about 1.5 to 2 times the single-call decode) and V8's garbage collection: at least 2.3× the output passes through the process as network and output buffers, and V8 runs a full collection of the heap, n8n's included, every few tens of MB of them. In a CPU profile of this path, garbage collection is the largest single item. The Targets table above says which rows reach the 1.5× wall target in this run; where one does not, these figures say where the time goes.`,
@@ -52,6 +55,11 @@ function findings(results: BenchResults): string[] {
 		`**In n8n's filesystem binary mode** (the default of n8n 2.x) the node peaked at ${x(jsonFs?.xSize)} (JSON) and ${x(sseFs?.xSize)} (SSE) of the output at ${largest} MB: each output goes to n8n while it is still arriving, so the node never holds a whole file. Memory above baseline at ${sizes.join(' / ')} MB: ${fsMemory('wait')} (JSON), ${fsMemory('stream')} (SSE): it levels off instead of growing with the output; see [How outputs reach n8n](#how-outputs-reach-n8n).`,
 		`**Small outputs.** At ${smallest} MB the ratios mostly show fixed costs: one run's young-generation heap, network buffers and n8n's run bookkeeping come to ${smallMemory} above baseline (in-memory and filesystem mode, JSON), whatever the output size, and a few milliseconds of wall time weigh heavily against a floor of ${seconds(row('wait', 'floor', smallest))}.`,
 		`**Against the reference clients** at ${largest} MB: reading the whole body as text, then JSON.parse, then decoding took ${seconds(naive)} and peaked at ${x(naive?.xSize)} the output; the node took ${seconds(jsonDefault)} (in-memory mode) and ${seconds(jsonFs)} (filesystem mode). The official TypeScript client's SSE loop re-splits its whole buffer on every chunk, so its time grows with the square of the size: at ${officialSize} MB it took ${seconds(official)} where the node took ${seconds(sseNodeAtOfficial)}.`,
+		...(hostedNode
+			? [
+					`**Hosted API downloads** carry the file's raw bytes (no base64): the node took ${seconds(hostedNode)} for a run whose ${largest} MB file it fetched into n8n's filesystem store, against ${seconds(hostedFloor)} for the bare download of the same link (${x(hostedNode.xFloor)}); the node's time also holds the submit, one status poll and the run's small PNG. Its peak memory was ${hostedMemory} of the file at ${sizes.join(' / ')} MB: each file goes to n8n while it downloads, so the node never holds it whole.`,
+				]
+			: []),
 		`**Batches and small requests.** With Concurrency set, a batch of ${summary.batchRows[0]?.items ?? 'n/a'} items stays within ${x(worstBatch)} of the ideal time at every concurrency measured, and the node adds ${summary.overhead.overheadMsPerRequest.toFixed(2)} ms per small request over a raw request (${summary.overhead.rawMsPerRequest.toFixed(2)} ms against ${summary.overhead.nodeMsPerRequest.toFixed(2)} ms per item).`,
 	];
 }
@@ -94,6 +102,9 @@ every ratio compares figures taken in the same run, with repetitions interleaved
   ${settings.officialSizesMB.join(' and ')} MB and stopped after ${settings.officialCapSeconds} s; n8n storing an output that is already one
   Buffer (what n8n itself costs in each binary mode); and the transfer alone in a process where
   n8n is loaded and has run the node once (the heap the node's garbage collection works on).
+- **Hosted API downloads**: the node runs the workflow on the emulated hosted API (submit, one
+  status poll, then the files from their pre-signed links) in filesystem mode; the floor is the
+  same large file fetched from its link with undici and dropped, after a warm-up on the run's PNG.
 - **Batches**: ${settings.batch.items} items at ${settings.batch.latencyMs} ms emulator latency, against the ideal ceil(items / concurrency) × latency.
 - **Overhead per small request**: ${settings.overhead.requests} small runs (64×64 PNG, zero latency) through the node, against the
   same number of raw undici requests with the same form, alternated over ${settings.overhead.rounds} rounds; medians.
@@ -130,7 +141,9 @@ and data/end/error/close events for \`binaryToBuffer\` in the in-memory and data
 filesystem mode n8n writes the file as it arrives, so memory stays flat as outputs grow. In
 in-memory mode nothing changes: n8n concatenates the stream and keeps the file as base64 in the
 item either way. An answer that names a file only after its data falls back to collecting that
-output in memory.
+output in memory. Hosted API downloads take the same way: a file's download goes into such a stream
+as it arrives (its network pieces copied into 1 MB blocks, as they come from separate buffers), and
+a retried download destroys the failed attempt's stream and opens a fresh one.
 
 ## Running it
 

@@ -2,14 +2,13 @@
  * One large output through the node, and n8n's own cost of storing such an output, which bounds
  * what any node can reach in n8n's in-memory binary mode.
  */
-import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { LARGE_OUTPUT_NAME } from '../../test/emulator/server/outputs/large';
 import { runWorkflowNode } from '../../test/harness/runWorkflow';
 import type { BinaryMode, EmulatorUrls, MeasurementResult, ResultMode } from '../spec';
 import { check, timed } from './timed';
-import { itemWithFile, runViewComfy } from './viewComfyRun';
+import { checkLargeOutput, runViewComfy } from './viewComfyRun';
 
 export async function measureNodeLargeOutput(spec: {
 	urls: EmulatorUrls;
@@ -21,11 +20,7 @@ export async function measureNodeLargeOutput(spec: {
 	const { mode, binaryMode } = spec;
 	await (await runViewComfy({ endpointUrl: spec.urls.warm, mode, binaryMode })).dispose();
 	const { value: run, result } = await timed(async () => await runViewComfy({ endpointUrl: spec.urls.measured, mode, binaryMode }));
-	const item = itemWithFile(run, LARGE_OUTPUT_NAME);
-	check((item.json.file as { fileSize?: number }).fileSize === spec.sizeBytes, `file size ${JSON.stringify(item.json.file)}`);
-	const bytes = await run.binaryBuffer(item);
-	check(bytes.length === spec.sizeBytes, `n8n holds ${bytes.length} bytes, expected ${spec.sizeBytes}`);
-	check(createHash('sha256').update(bytes).digest('hex') === spec.sha256, 'the output bytes differ from what the emulator sent');
+	await checkLargeOutput(run, spec.sizeBytes, spec.sha256);
 	await run.dispose();
 	return result;
 }

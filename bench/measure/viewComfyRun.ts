@@ -2,11 +2,13 @@
  * Runs the real ViewComfy node (its execute path, n8n-core's engine and binary helpers) through
  * the test harness, with the benchmark's credentials and parameters.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { ViewComfyApi } from '../../credentials/ViewComfyApi.credentials';
+import { LARGE_OUTPUT_NAME } from '../../test/emulator/server/outputs/large';
 import { runWorkflowNode, type RunResult } from '../../test/harness/runWorkflow';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_PARAMS } from '../benchRequest';
 import type { BinaryMode, ResultMode } from '../spec';
@@ -21,6 +23,8 @@ const credentialType = new ViewComfyApi();
 
 export interface ViewComfyRun {
 	endpointUrl: string;
+	/** Run on the hosted API at this origin (the emulator's), with `endpointUrl` as the deployment. */
+	hostedApiUrl?: string;
 	mode: ResultMode;
 	binaryMode: BinaryMode;
 	items?: number;
@@ -35,7 +39,12 @@ export async function runViewComfy(run: ViewComfyRun): Promise<RunResult> {
 		credentials: {
 			viewComfyApi: {
 				type: credentialType,
-				data: { endpointUrl: run.endpointUrl, clientId: BENCH_CLIENT_ID, clientSecret: BENCH_CLIENT_SECRET },
+				data: {
+					endpointUrl: run.endpointUrl,
+					clientId: BENCH_CLIENT_ID,
+					clientSecret: BENCH_CLIENT_SECRET,
+					...(run.hostedApiUrl ? { apiType: 'hosted', hostedApiUrl: run.hostedApiUrl } : {}),
+				},
 			},
 		},
 		parameters: {
@@ -45,12 +54,22 @@ export async function runViewComfy(run: ViewComfyRun): Promise<RunResult> {
 			parameters: { mappingMode: 'defineBelow', value: { ...BENCH_PARAMS }, matchingColumns: [], schema: [] },
 			resultMode: run.mode,
 			outputMode: 'itemPerFile',
-			options: { concurrency: run.concurrency ?? 1 },
+			// Hosted: the first status poll comes 50 ms after the submit, not the default 2 s.
+			options: { concurrency: run.concurrency ?? 1, ...(run.hostedApiUrl ? { pollIntervalSeconds: 0.05 } : {}) },
 		},
 	});
 	if (result.error) throw new Error(`The ViewComfy node failed: ${result.error.message}`);
 	check(result.status === 'success', `the execution ended with status ${result.status}`);
 	return result;
+}
+
+/** Checks that n8n holds the large output whole, byte for byte (a wrong figure must not be reported). */
+export async function checkLargeOutput(result: RunResult, sizeBytes: number, sha256: string): Promise<void> {
+	const item = itemWithFile(result, LARGE_OUTPUT_NAME);
+	check((item.json.file as { fileSize?: number }).fileSize === sizeBytes, `file size ${JSON.stringify(item.json.file)}`);
+	const bytes = await result.binaryBuffer(item);
+	check(bytes.length === sizeBytes, `n8n holds ${bytes.length} bytes, expected ${sizeBytes}`);
+	check(createHash('sha256').update(bytes).digest('hex') === sha256, 'the output bytes differ from what the emulator sent');
 }
 
 /** The output item that carries the file called `fileName`. */

@@ -230,6 +230,28 @@ describe('download links', () => {
 		expect(emu.requests.at(-1)?.fault).toBe('linkExpired');
 	});
 
+	it('resetAfterHeaders on a download: 200 headers and half the file, then the connection dies', async () => {
+		const link = await firstLink();
+		emu.setBehaviour({ resetAfterHeaders: 1 });
+		const res = await fetch(link);
+		expect(res.status).toBe(200);
+		const declared = Number(res.headers.get('content-length'));
+		const reader = res.body!.getReader();
+		let received = 0;
+		const failure = await (async () => {
+			for (;;) {
+				const chunk = await reader.read();
+				if (chunk.done) return undefined;
+				received += chunk.value.length;
+			}
+		})().catch((error: unknown) => error);
+		expect(failure).toBeDefined();
+		expect(received).toBe(Math.floor(declared / 2));
+		expect(emu.requests.at(-1)).toMatchObject({ kind: 'download', fault: 'resetAfterHeaders' });
+		// One response only: the next download is whole.
+		expect((await (await fetch(link)).arrayBuffer()).byteLength).toBe(declared);
+	});
+
 	it('refuses a link whose validity was edited', async () => {
 		const link = new URL(await firstLink());
 		link.searchParams.set('X-Amz-Expires', '999999');

@@ -4,6 +4,7 @@ import { parsePromptIds } from '../helpers/hostedPromptIds';
 import type { Settled } from '../helpers/mapInOrder';
 import { redactSecrets } from '../helpers/redact';
 import { fetchHostedRuns, type HostedRunResult } from '../transport/hosted/hostedRun';
+import { BinaryDataSinks } from './binaryDataSinks';
 import { readHostedClient } from './connection';
 import { failedItem } from './continueOnFail';
 import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
@@ -32,19 +33,35 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	});
 	const allIds = [...new Set(idsPerItem.flatMap((ids) => (ids.ok ? ids.value : [])))];
-	let runs = new Map<string, Settled<HostedRunResult>>();
-	let callError: unknown;
-	if (allIds.length) {
-		try {
-			runs = await fetchHostedRuns(client, allIds, { ...hostedCallOptions(this, options), wait });
-		} catch (error) {
-			callError = error;
+	// Downloaded files go to n8n's binary store while they arrive; failed downloads' are awaited here.
+	const sinks = new BinaryDataSinks(this);
+	try {
+		let runs = new Map<string, Settled<HostedRunResult>>();
+		let callError: unknown;
+		if (allIds.length) {
+			try {
+				runs = await fetchHostedRuns(client, allIds, { ...hostedCallOptions(this, options), wait, openOutputSink: sinks.open });
+			} catch (error) {
+				callError = error;
+			}
 		}
+		return await itemsOf(this, idsPerItem, { runs, callError }, options, client.secret);
+	} finally {
+		await sinks.settle();
 	}
+}
 
+/** Each input item's items, in the order of its ids: its runs' files, or its error. */
+async function itemsOf(
+	ctx: IExecuteFunctions,
+	idsPerItem: Array<Settled<string[]>>,
+	{ runs, callError }: { runs: Map<string, Settled<HostedRunResult>>; callError: unknown },
+	options: GetResultsOptions,
+	secret: string,
+): Promise<INodeExecutionData[]> {
 	const returnData: INodeExecutionData[] = [];
 	const fail = (itemIndex: number, error: unknown) => {
-		returnData.push(failedItem(this, error, { itemIndex, itemCount: items.length, secret: client.secret }));
+		returnData.push(failedItem(ctx, error, { itemIndex, itemCount: idsPerItem.length, secret }));
 	};
 	for (const [itemIndex, ids] of idsPerItem.entries()) {
 		if (!ids.ok) {
@@ -61,7 +78,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				fail(itemIndex, run.error);
 				continue;
 			}
-			returnData.push(...(await runItems(this, itemIndex, run.value, options, client.secret)));
+			returnData.push(...(await runItems(ctx, itemIndex, run.value, options, secret)));
 		}
 	}
 	return returnData;
@@ -78,7 +95,8 @@ async function runItems(
 	if (run.record.createdAt) extraJson.createdAt = run.record.createdAt;
 	// ViewComfy's own text about the failed run: a server may quote the credentials in it.
 	if (run.errorText) extraJson.error_message = redactSecrets(run.errorText, [secret]);
-	// Two input items may ask for the same run: each gets its own list of the shared chunks.
+	// Two input items may ask for the same run: each gets its own list of the shared chunks (or
+	// its own copy of n8n's record of the stored file, see writeOutputs.ts).
 	const result = { ...run.result, outputs: run.result.outputs.map((output) => ({ ...output, chunks: [...output.chunks] })) };
 	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { HostedApiClient } from '../transport/hosted/hostedClient';
 import type { HostedSubmitRequest } from '../transport/hosted/hostedForm';
 import { runHosted, submitHostedRun } from '../transport/hosted/hostedRun';
+import { BinaryDataSinks } from './binaryDataSinks';
 import { hostedCallOptions } from './hostedCallOptions';
 import type { RunOptions } from './runWorkflow.operation';
 import { buildOutputItems } from './writeOutputs';
@@ -41,7 +42,13 @@ export async function runHostedItem(
 				ctx.logger.warn(`[ViewComfy] Stream Logs on the hosted API: no live logs (${reason}); following the run by polling its status`, meta),
 		};
 	}
-	const { result } = await runHosted(client, request, callOptions);
-	if (stream && (options.includeLogs ?? true)) extraJson.logs = logs;
-	return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
+	// Downloaded files go to n8n's binary store while they arrive; a failed call's are awaited here.
+	const sinks = new BinaryDataSinks(ctx);
+	try {
+		const { result } = await runHosted(client, request, { ...callOptions, openOutputSink: sinks.open });
+		if (stream && (options.includeLogs ?? true)) extraJson.logs = logs;
+		return await buildOutputItems(ctx, itemIndex, result, options, extraJson);
+	} finally {
+		await sinks.settle();
+	}
 }

@@ -76,12 +76,14 @@ export async function buildOutputItems(
 }
 
 /**
- * The file n8n stored while the answer arrived. Its name and type were taken from the fields
- * before `data`; only an answer that repeats them after `data` can change them, and then the
- * record is corrected the way prepareBinaryData would have set it.
+ * The file n8n stored while the answer arrived (a direct output's `data`, or a hosted download).
+ * Its name and type were taken from the fields before `data`; only an answer that repeats them
+ * after `data` can change them, and then the record is corrected the way prepareBinaryData would
+ * have set it.
  */
 async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise<IBinaryData> {
-	const binary = await sink.stored;
+	// A copy: Get Results gives a run asked for twice to both items, and each item owns its record.
+	const binary = { ...(await sink.stored) };
 	if (sink.fileName !== file.fileName) {
 		binary.fileName = file.fileName;
 		const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : '';

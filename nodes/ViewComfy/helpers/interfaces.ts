@@ -78,17 +78,18 @@ export interface OutputSink {
 	ready(): Promise<void> | undefined;
 }
 
-/** What is known of an output when its `data` string starts. */
+/** What is known of an output when its bytes start arriving (its `data` string, or its download). */
 export interface OutputSinkRequest {
-	/** Position among the object entries of `outputs` (the index the output will have). */
+	/** The index the output will have: among the object entries of `outputs`, or in a hosted run's file list. */
 	position: number;
-	filename: string;
-	contentType: string;
+	/** As the server sent them; a hosted file record may lack either. */
+	filename?: string;
+	contentType?: string;
 }
 
 /**
  * Opens a sink for an output whose bytes start arriving, or returns undefined to have them
- * collected in memory instead.
+ * collected in memory instead. A call opens a fresh sink for each attempt at an output.
  */
 export type OutputSinkFactory = (request: OutputSinkRequest) => OutputSink | undefined;
 

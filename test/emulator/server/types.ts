@@ -28,7 +28,7 @@ export interface EmulatorBehaviour {
 	error500: FaultTimes;
 	/** Destroy the socket of this many requests before any response byte. */
 	resetBeforeAnswer: FaultTimes;
-	/** Send headers and part of the body of this many responses, then destroy the socket. */
+	/** Send headers and part of the body of this many responses (infer answers, hosted downloads), then destroy the socket. */
 	resetAfterHeaders: FaultTimes;
 	/** SSE: end the stream cleanly after the logs, without `prompt_result`. */
 	cutStreamBeforeResult: boolean;

@@ -10,6 +10,8 @@ import { n8nHttp } from '../transport/n8nHttp';
 import { HostedHttpError, HostedNetworkError } from '../../../nodes/ViewComfy/transport/hosted/hostedErrors';
 import { fetchHostedRuns, runHosted, type HostedCallOptions } from '../../../nodes/ViewComfy/transport/hosted/hostedRun';
 import { OutputTooLargeError } from '../../../nodes/ViewComfy/transport/http/errors';
+import { OutputByteStream } from '../../../nodes/ViewComfy/actions/binaryDataSinks';
+import type { OutputSinkRequest } from '../../../nodes/ViewComfy/helpers/interfaces';
 import { CLIENT_ID, CLIENT_SECRET, errorTexts, rejectionOf } from '../transport/fixtures';
 import { closedPort, serversPerTest, sha256, type LoopbackServer } from '../transport/loopback';
 
@@ -195,6 +197,90 @@ describe('downloads', () => {
 		expect(outcome.ok).toBe(true);
 		expect(outcome.ok && Buffer.concat(outcome.value.result.outputs[0].chunks)).toEqual(body);
 		expect(files.requests).toHaveLength(3);
+	});
+});
+
+/** What a reader of one sink got: every byte once it ended, or the error it was destroyed with. */
+type SinkOutcome = { ok: true; bytes: Buffer } | { ok: false; error: unknown };
+
+/** A sink factory whose sinks are read as n8n reads them (pulling), recording each one's outcome. */
+function readSinks() {
+	const opened: Array<{ request: OutputSinkRequest; outcome: Promise<SinkOutcome> }> = [];
+	const open = (request: OutputSinkRequest) => {
+		const sink = new OutputByteStream();
+		const outcome = (async (): Promise<SinkOutcome> => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of sink) chunks.push(chunk);
+			return { ok: true, bytes: Buffer.concat(chunks) };
+		})().catch((error: unknown) => ({ ok: false as const, error }));
+		opened.push({ request, outcome });
+		return sink;
+	};
+	return { opened, open };
+}
+
+describe('downloads into output sinks', () => {
+	it('writes each file into its own sink as it arrives, named as the run listed it; no chunks kept', async () => {
+		// Several times the sinks' 1 MB buffer, sent in pieces: the reader has to wait for the sink.
+		const body = Buffer.alloc(5 * 1024 * 1024 + 7);
+		for (let i = 0; i < body.length; i += 4096) body[i] = i % 251;
+		const files = await server((_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': body.length });
+			res.end(body);
+		});
+		const api = await hostedApi(() => files.url('/v.mp4'));
+		const sinks = readSinks();
+		const outcome = (await fetchHostedRuns(client(api.origin), ['p'], { ...options({ maxOutputBytes: 8 * 1024 * 1024, openOutputSink: sinks.open }), wait: false })).get('p')!;
+		expect(outcome.ok).toBe(true);
+		const [output] = outcome.ok ? outcome.value.result.outputs : [];
+		expect(output).toMatchObject({ filename: 'out.png', contentType: 'image/png', chunks: [], byteLength: body.length });
+		expect(output.sink).toBeInstanceOf(OutputByteStream);
+		expect(sinks.opened.map((s) => s.request)).toEqual([{ position: 0, filename: 'out.png', contentType: 'image/png' }]);
+		const read = await sinks.opened[0].outcome;
+		expect(read.ok && sha256(read.bytes)).toBe(sha256(body));
+	});
+
+	it('a file that outgrows Max Output Size mid-download destroys its sink with the limit error', async () => {
+		const files = await server(async (_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4' });
+			// No declared size: only the streamed bytes can tell.
+			for (let i = 0; i < 40 && !res.destroyed; i++) {
+				await new Promise<void>((resolve) => res.write(Buffer.alloc(64 * 1024, 1), () => resolve()));
+			}
+			res.end();
+		});
+		const api = await hostedApi(() => files.url('/big.mp4'));
+		const sinks = readSinks();
+		const outcome = (await fetchHostedRuns(client(api.origin), ['p'], { ...options({ maxOutputBytes: 1024 * 1024, openOutputSink: sinks.open }), wait: false })).get('p')!;
+		expect(!outcome.ok && outcome.error).toBeInstanceOf(OutputTooLargeError);
+		expect(sinks.opened).toHaveLength(1);
+		const read = await sinks.opened[0].outcome;
+		expect(!read.ok && read.error).toBeInstanceOf(OutputTooLargeError);
+	});
+
+	it('a retried download destroys the failed attempt’s sink and writes the whole file into a fresh one', async () => {
+		const body = Buffer.alloc(3 * 1024 * 1024, 9);
+		const files = await server((_req, res, n) => {
+			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+			if (n === 1) {
+				res.write(body.subarray(0, 1024 * 1024 + 5), () => res.destroy());
+				return;
+			}
+			res.end(body);
+		});
+		const api = await hostedApi(() => files.url('/f.bin'));
+		const sinks = readSinks();
+		// Room for the file once, not for the failed attempt's bytes as well: the retry gives them back.
+		const limit = body.length + 512 * 1024;
+		const outcome = (await fetchHostedRuns(client(api.origin), ['p'], { ...options({ maxOutputBytes: limit, openOutputSink: sinks.open }), wait: false })).get('p')!;
+		expect(outcome.ok).toBe(true);
+		expect(files.requests).toHaveLength(2);
+		expect(sinks.opened).toHaveLength(2);
+		const [failed, fresh] = await Promise.all(sinks.opened.map(async (s) => await s.outcome));
+		expect(failed.ok).toBe(false);
+		expect(!failed.ok && (failed.error as Error).message).toMatch(/Could not get an answer from 127\.0\.0\.1/);
+		expect(fresh.ok && fresh.bytes).toEqual(body);
+		expect(outcome.ok && outcome.value.result.outputs[0].byteLength).toBe(body.length);
 	});
 });
 

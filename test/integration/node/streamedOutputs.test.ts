@@ -9,6 +9,7 @@ import { BinaryDataService } from 'n8n-core';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { BinaryMode, RunResult } from '../../harness';
+import { watchUnhandledRejections } from '../unhandledRejections';
 import { expectNoSecret, expectSuccess, mappedFields, pasteParameters, runAgainst, sha256, useEmulator } from './support';
 
 const env = useEmulator('txt2img');
@@ -16,15 +17,7 @@ const env = useEmulator('txt2img');
 /** Many times the sinks' 1 MB buffers, so backpressure is exercised. */
 const LARGE_BYTES = 24 * 1024 * 1024 + 3;
 
-const unhandled: unknown[] = [];
-const recordUnhandled = (reason: unknown): void => {
-	unhandled.push(reason);
-};
-beforeAll(() => process.on('unhandledRejection', recordUnhandled));
-afterAll(() => process.off('unhandledRejection', recordUnhandled));
-beforeEach(() => {
-	unhandled.length = 0;
-});
+const unhandled = watchUnhandledRejections();
 
 async function filesOf(result: RunResult, items: INodeExecutionData[]) {
 	return await Promise.all(
@@ -42,9 +35,6 @@ async function filesOf(result: RunResult, items: INodeExecutionData[]) {
 		}),
 	);
 }
-
-/** Lets streams that failed settle, so a late rejection would be seen. */
-const settle = async () => await new Promise((resolve) => setTimeout(resolve, 50));
 
 describe.each(['wait', 'stream'])('a large output (result mode %s)', (resultMode) => {
 	it('comes out the same in both binary modes, with n8n naming the stored file', async () => {
@@ -73,8 +63,7 @@ describe.each(['wait', 'stream'])('a large output (result mode %s)', (resultMode
 			expect(metadata).toEqual({ fileName: binary?.fileName, mimeType: binary?.mimeType, fileSize: binary?.bytes });
 		}
 		await onDisk.dispose();
-		await settle();
-		expect(unhandled).toEqual([]);
+		await unhandled.expectNone();
 		// Two runs of a 24 MB output: over jest's 5 s default on a loaded 2-core machine (6 s seen at load 20).
 	}, 60_000);
 });
@@ -94,7 +83,6 @@ describe.each(['default', 'filesystem'] as const)('a broken answer, %s binary mo
 		expect(result.error?.stack ?? '').not.toMatch(/BinaryDataSink|PassThrough/);
 		expectNoSecret(result, env.emulator);
 		await result.dispose();
-		await settle();
-		expect(unhandled).toEqual([]);
+		await unhandled.expectNone();
 	});
 });

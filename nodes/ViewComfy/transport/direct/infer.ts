@@ -134,7 +134,7 @@ async function readBody(
 			if (sse?.finished) break;
 			// Backpressure: a sink that holds too much stops reading until it has caught up.
 			const wait = reader.waitForSinks();
-			if (wait) await untilAborted(wait, deadline.signal);
+			if (wait) await deadline.until(wait);
 		}
 	})().then(
 		() => undefined,
@@ -156,21 +156,6 @@ function pushChunk(reader: SseResultReader | ResultStreamParser, chunk: Buffer):
 		return undefined;
 	} catch (err) {
 		return err ?? new Error('the decoder failed');
-	}
-}
-
-/** Waits for `wait`, or less if the call is stopped meanwhile (the next body read then fails). */
-async function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
-	if (signal.aborted) return;
-	let onAbort: (() => void) | undefined;
-	const aborted = new Promise<void>((resolve) => {
-		onAbort = () => resolve();
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		await Promise.race([wait, aborted]);
-	} finally {
-		if (onAbort) signal.removeEventListener('abort', onAbort);
 	}
 }
 

@@ -10,6 +10,7 @@
 import type { DecodedOutput, InferResultMeta, OutputSink, OutputSinkFactory } from '../../helpers/interfaces';
 import { Base64ChunkDecoder } from './base64Decoder';
 import { OutputTooLargeError, ResultFormatError, excerpt } from '../http/errors';
+import { sinkRefusal } from '../http/outputSink';
 
 export interface ResultStreamParserOptions {
 	/** Cap on decoded output bytes plus skeleton bytes; unlimited when undefined. */
@@ -433,14 +434,4 @@ function parseJsonString(raw: Buffer): string | undefined {
 
 function isWhitespace(c: number): boolean {
 	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** The sink's error if it refused the bytes (n8n could not store the file). */
-function sinkRefusal(sink: OutputSink, bytes: Buffer): unknown {
-	try {
-		sink.write(bytes);
-		return undefined;
-	} catch (err) {
-		return err ?? new Error('the output sink failed');
-	}
 }

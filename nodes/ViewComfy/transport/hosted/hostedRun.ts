@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import type { InferResult } from '../../helpers/interfaces';
+import type { InferResult, OutputSinkFactory } from '../../helpers/interfaces';
 import type { Settled } from '../../helpers/mapInOrder';
 import { CallDeadline } from '../http/callDeadline';
 import { InferAbortedError, InferTimeoutError, redactSecret } from '../http/errors';
@@ -32,6 +32,12 @@ export interface HostedCallOptions extends RetryOptions {
 	onCancelSent?: (outcome: { promptId: string; ok: boolean; message: string }) => void;
 	/** Stream Logs: follow the run over Socket.IO too (its log lines, its pushed end); polling stays the safety net. */
 	liveLogs?: Pick<LiveRunOptions, 'onLog' | 'onFallback'>;
+	/**
+	 * Where each downloaded file goes as it arrives (the body is read only as fast as the sink
+	 * takes it); without it the bytes are collected in memory. As with direct infer, the sink of
+	 * a failed attempt is destroyed before the error goes on.
+	 */
+	openOutputSink?: OutputSinkFactory;
 }
 
 /** A run as the hosted API reports it, with its files when it succeeded and they were fetched. */
@@ -222,7 +228,7 @@ async function fetchFiles(client: HostedApiClient, record: HostedRunRecord, scop
 	const budget: ByteBudget = { limitBytes: opts.maxOutputBytes, usedBytes: 0 };
 	const outputs = [];
 	for (const [position, file] of record.outputs.entries()) {
-		outputs.push(await downloadOutput(client.http, file, { promptId: record.promptId, position }, budget, scope));
+		outputs.push(await downloadOutput(client.http, file, { promptId: record.promptId, position }, budget, scope, opts.openOutputSink));
 	}
 	return { record, result: { meta: toResultMeta(record), outputs, logs: [], errorEvents: [] } };
 }

@@ -60,6 +60,22 @@ export class CallDeadline {
 		}
 	}
 
+	/** Waits for `wait`, or less if the call is stopped meanwhile (the next body read then fails). */
+	async until(wait: Promise<void>): Promise<void> {
+		const signal = this.signal;
+		if (signal.aborted) return;
+		let onAbort: (() => void) | undefined;
+		const aborted = new Promise<void>((resolve) => {
+			onAbort = () => resolve();
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+		try {
+			await Promise.race([wait, aborted]);
+		} finally {
+			if (onAbort) signal.removeEventListener('abort', onAbort);
+		}
+	}
+
 	dispose(): void {
 		this.timeoutSignal?.removeEventListener('abort', this.onTimeout);
 		this.cancelSignal?.removeEventListener('abort', this.onCancel);

@@ -178,6 +178,8 @@ async function download(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 	if (!output) return ex.text(404, xml, s3Error('NoSuchKey', 'The specified key does not exist.'));
 	const bytes = Buffer.from(output.base64.toString('latin1'), 'base64');
 	ex.head(200, { 'content-type': output.content_type, 'content-length': bytes.length });
+	// A storage connection that dies mid-file: half of it arrives, so a streaming client has started writing.
+	if (ctx.state.take('resetAfterHeaders')) return ex.writeThenReset(bytes.subarray(0, Math.floor(bytes.length / 2)), 'resetAfterHeaders');
 	const writer = new BodyWriter(ex.res, ctx.state.current.dripBytesPerSecond, ctx.signal);
 	if (await writer.writeAll([bytes])) writer.end();
 }
