@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * The pasted workflow's node ids, classes, titles and literal input names as one string; "invalid"
- * while the JSON does not parse (the fields then show why). Evaluated in the editor's sandbox.
+ * The pasted JSON's text without the values of its literal inputs (titles and classes kept) and
+ * without white space. Two native replaces: the editor resolves this on every change in the panel,
+ * keystrokes in a field included, so it must not walk the workflow in the expression sandbox.
  */
 const WORKFLOW_INPUT_SET_EXPRESSION =
-	'={{ (() => { try { const workflow = JSON.parse($parameter.workflowJson); return Object.keys(workflow).map((id) => { const node = workflow[id] ?? {}; const inputs = node.inputs ?? {}; return [id, node.class_type, node._meta?.title, ...Object.keys(inputs).filter((name) => !Array.isArray(inputs[name]))].join(","); }).join(";"); } catch (error) { return "invalid"; } })() }}';
+	'={{ String($parameter.workflowJson ?? "").replace(/("(?!(?:title|class_type)")(?:[^"\\\\]|\\\\.)*"\\s*:)\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[-+.\\deE]+|true|false|null)/g, "$1").replace(/\\s+/g, "") }}';
 
 const showForRun = { operation: ['runWorkflow'] };
 /** Output and options apply wherever files come back. */
