@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ComfyWorkflow, FilePart } from '../helpers/interfaces';
+import { changedMapperValues, type StoredMapper } from '../helpers/mapperFields';
 import { DEFAULT_BINARY_PROPERTY } from '../helpers/outputPlan';
 import { UserInputError } from '../helpers/userInputError';
 import {
@@ -82,7 +83,7 @@ function mapperValues(ctx: IExecuteFunctions, name: string, itemIndex: number): 
 /** Parameter values the user set in the fields of this item, by flattened key. */
 export function readFieldValues(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
-	if (source === 'paste') return mapperValues(ctx, 'parameters', itemIndex);
+	if (source === 'paste') return changedMapperValues(ctx.getNodeParameter('parameters', itemIndex, {}) as StoredMapper | null);
 	if (source === 'viewComfyApp') return mapperValues(ctx, 'appInputs', itemIndex);
 	const pairs = ctx.getNodeParameter('parameterValues.parameter', itemIndex, []) as Array<{
 		key?: string;

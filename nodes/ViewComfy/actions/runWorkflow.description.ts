@@ -1,5 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/**
+ * The pasted JSON's text without the values of its literal inputs (titles and classes kept) and
+ * without white space. Two native replaces: the editor resolves this on every change in the panel,
+ * keystrokes in a field included, so it must not walk the workflow in the expression sandbox.
+ */
+const WORKFLOW_INPUT_SET_EXPRESSION =
+	'={{ String($parameter.workflowJson ?? "").replace(/("(?!(?:title|class_type)")(?:[^"\\\\]|\\\\.)*"\\s*:)\\s*(?:"(?:[^"\\\\]|\\\\.)*"|[-+.\\deE]+|true|false|null)/g, "$1").replace(/\\s+/g, "") }}';
+
 const showForRun = { operation: ['runWorkflow'] };
 /** Output and options apply wherever files come back. */
 const showForResults = { operation: ['runWorkflow', 'getResults'] };
@@ -97,6 +105,27 @@ export const runWorkflowProperties: INodeProperties[] = [
 		displayOptions: { show: { ...showForRun, resultMode: ['wait'] } },
 	},
 	{
+		displayName: 'Workflow Inputs',
+		name: 'workflowInputSet',
+		type: 'hidden',
+		// What the fields are made of (node ids, classes, titles and literal input names), resolved by
+		// the editor. The field list depends on this instead of the JSON text, because n8n reloads
+		// (and empties) a resource mapper whenever a parameter it depends on changes its value: editing
+		// a value inside the pasted JSON leaves this unchanged, so the fields stay as they are.
+		default: WORKFLOW_INPUT_SET_EXPRESSION,
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
+	},
+	{
+		displayName: 'Offer All Workflow Parameters',
+		name: 'allWorkflowParameters',
+		type: 'boolean',
+		noDataExpression: true,
+		default: false,
+		description:
+			'Whether the field menu ("Add parameter") of a large workflow (over 40 inputs) offers every literal input. Off: it lists only the likely fields (prompts, seeds, images, size, steps), which keeps typing quick and the saved workflow small. Small workflows always list every input.',
+		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
+	},
+	{
 		displayName: 'Workflow Parameters',
 		name: 'parameters',
 		type: 'resourceMapper',
@@ -104,7 +133,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		typeOptions: {
-			loadOptionsDependsOn: ['workflowJson'],
+			loadOptionsDependsOn: ['workflowInputSet', 'allWorkflowParameters'],
 			resourceMapper: {
 				resourceMapperMethod: 'getWorkflowParameters',
 				mode: 'add',
@@ -118,7 +147,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			},
 		},
 		description:
-			'The literal inputs of the pasted workflow, prefilled with their values (large workflows start with the likely ones: prompts, seeds, images, size, steps; add any other from the list). Only the fields you change are sent; an emptied or removed field keeps the workflow’s value.',
+			'The literal inputs of the pasted workflow, prefilled with their values (large workflows list the likely ones: prompts, seeds, images, size, steps; turn on Offer All Workflow Parameters to add any other). Only the fields you change are sent; an emptied or removed field keeps the workflow’s value.',
 		displayOptions: { show: { ...showForRun, workflowSource: ['paste'] } },
 	},
 	{

@@ -3,6 +3,7 @@ import type { FieldType, ResourceMapperField } from 'n8n-workflow';
 import { selectLikelyFields, titleFirstLabel } from './fieldPriority';
 import { flattenWorkflow } from './flatten';
 import type { ComfyWorkflow, ParameterKind, ParameterValue, WorkflowParameter } from './interfaces';
+import { defineOwn } from './workflow';
 import { maskFieldId, type AppInput, type ViewComfyApp } from './viewComfyApp';
 
 /**
@@ -42,19 +43,50 @@ function parameterField(parameter: WorkflowParameter, label: string, removed: bo
 	return field(parameter.key, label, FIELD_TYPES[parameter.kind], parameter.value, removed);
 }
 
+export interface MapperFieldOptions {
+	/**
+	 * Whether a large workflow's schema also holds every other input (removed, in the "Add
+	 * parameter" menu). Off, it holds the likely fields only: n8n's editor re-renders and autosaves
+	 * the whole schema, hidden fields too, so 300 entries slow each keystroke and store ~100 KB.
+	 */
+	allParameters?: boolean;
+}
+
 /**
  * One resource-mapper field per literal input. `defaultValue` is what the editor fills in when
  * the fields first load, so an untouched field holds the workflow's own value and is not sent.
- * Large workflows start with their likely fields (labelled title first); the others are in the
- * field menu, removed.
+ * Large workflows list their likely fields only (labelled title first), unless `allParameters`
+ * adds the others to the field menu, removed.
  */
-export function toMapperFields(workflow: ComfyWorkflow): ResourceMapperField[] {
+export function toMapperFields(workflow: ComfyWorkflow, { allParameters = false }: MapperFieldOptions = {}): ResourceMapperField[] {
 	const parameters = flattenWorkflow(workflow);
 	const { ordered, shownCount } = selectLikelyFields(parameters);
 	const shortList = shownCount < parameters.length;
-	return ordered.map((parameter, index) =>
+	const listed = allParameters ? ordered : ordered.slice(0, shownCount);
+	return listed.map((parameter, index) =>
 		parameterField(parameter, shortList ? titleFirstLabel(parameter) : parameter.label, index >= shownCount),
 	);
+}
+
+/** A resource mapper's parameter as the editor saves it: the values and the fields they came from. */
+export interface StoredMapper {
+	value?: Record<string, unknown> | null;
+	schema?: Array<Pick<ResourceMapperField, 'id' | 'defaultValue'>> | null;
+}
+
+/**
+ * The stored values the user changed. A value still equal to what the editor prefilled is left
+ * out: the field list does not reload when only a value inside the pasted JSON changes, so the
+ * prefilled value may be the workflow's old one and must not override its new one.
+ */
+export function changedMapperValues(mapper: StoredMapper | null | undefined): Record<string, unknown> {
+	const prefilled = new Map((mapper?.schema ?? []).map((field) => [field.id, field.defaultValue]));
+	const changed: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(mapper?.value ?? {})) {
+		if (prefilled.has(key) && prefilled.get(key) === value) continue;
+		defineOwn(changed, key, value);
+	}
+	return changed;
 }
 
 const APP_FIELD_TYPES: Record<AppInput['kind'], FieldType> = {

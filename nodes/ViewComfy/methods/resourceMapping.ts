@@ -24,8 +24,9 @@ export async function getWorkflowParameters(this: ILoadOptionsFunctions): Promis
 	if (!text.trim()) {
 		return { fields: [], emptyFieldsNotice: 'Paste your workflow_api.json above to see its parameters' };
 	}
+	const allParameters = this.getNodeParameter('allWorkflowParameters', false) === true;
 	return fieldsOrNotice(
-		() => toMapperFields(parseWorkflowJson(text, 'Workflow JSON (workflow_api.json)')),
+		() => toMapperFields(parseWorkflowJson(text, 'Workflow JSON (workflow_api.json)'), { allParameters }),
 		'This workflow has no literal inputs to set',
 	);
 }

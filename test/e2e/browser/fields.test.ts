@@ -26,6 +26,7 @@ const largeAppText = () => readFileSync(join(LARGE_DIR, 'consistent_character.vi
 const SMALL_ID = 'VcFieldsSmall001';
 const LARGE_ID = 'VcFieldsLarge001';
 const APP_ID = 'VcFieldsApp00001';
+const EDIT_ID = 'VcFieldsEdit0001';
 const FRESH = { mappingMode: 'defineBelow', value: null };
 const LOAD_TIMEOUT_MS = 120_000;
 /** The timing tests open the node 8 or 6 times; on a busy machine each opening can take a minute. */
@@ -46,8 +47,14 @@ async function openNodeTimed(page: Page, baseUrl: string, workflowId: string): P
 }
 
 /** How much slower than the 7-node workflow the large ones may be (see each case for the figures). */
-const FIELDS_APPEAR_MAX_RATIO = 2.5;
-const TYPING_FREEZE_MAX_RATIO = 2.5;
+const FIELDS_APPEAR_MAX_RATIO = 2;
+const TYPING_FREEZE_MAX_RATIO = 2;
+
+/**
+ * What the saved field list of the 114-node workflow may weigh: 7,074 bytes measured with the short
+ * list (30 fields); about 105 KB when the schema held all 314 inputs.
+ */
+const MAPPER_SAVED_MAX_BYTES = 10_000;
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -97,6 +104,36 @@ async function longestTaskDuring(page: Page, act: () => Promise<void>): Promise<
 	return tasks.length === 0 ? 0 : Math.max(...tasks);
 }
 
+/** How many times the editor fetches a resource mapper's fields (each fetch reloads and empties them) while `act` runs. */
+async function fieldLoadsDuring(page: Page, act: () => Promise<void>): Promise<number> {
+	let loads = 0;
+	const count = (request: { url(): string }): void => {
+		if (request.url().includes('/dynamic-node-parameters/resource-mapper-fields')) loads++;
+	};
+	page.on('request', count);
+	try {
+		await act();
+		// n8n throttles its parameter watch (200 ms) before it asks for the fields.
+		await page.waitForTimeout(1500);
+	} finally {
+		page.off('request', count);
+	}
+	return loads;
+}
+
+/** Puts the cursor in the pasted JSON's editor at the end of the line that holds `text`, then `left` characters back. */
+async function placeJsonCursor(page: Page, ndv: Locator, text: string, left: number): Promise<void> {
+	await ndv.getByTestId('parameter-input-workflowJson').locator('.cm-line', { hasText: text }).first().click();
+	await page.keyboard.press('End');
+	for (let back = 0; back < left; back++) await page.keyboard.press('ArrowLeft');
+}
+
+/** The saved ViewComfy node of `workflowId`, as n8n's public API returns it. */
+async function savedViewComfyNode(workflowId: string): Promise<{ parameters: Record<string, unknown> }> {
+	const workflow = await instance.client!.api<{ nodes: Array<{ name: string; parameters: Record<string, unknown> }> }>('GET', `/workflows/${workflowId}`);
+	return workflow.nodes.find((node) => node.name === VIEWCOMFY_NODE_NAME)!;
+}
+
 function inferParams(emulator: EmulatorHandle): unknown[] {
 	return emulator.requests.filter((r) => r.kind === 'infer').map((r) => r.form?.params);
 }
@@ -106,9 +143,10 @@ async function runFromEditor(ndv: Locator): Promise<void> {
 	await ndv.getByTestId('output-panel').getByTestId('ndv-view-binary-data').first().waitFor({ timeout: 120_000 });
 }
 
+let instance: N8nInstance;
+
 describe('e2e browser: fields on real workflows', () => {
 	let emulator: EmulatorHandle;
-	let instance: N8nInstance;
 	let browser: BrowserSession;
 	let baseUrl: string;
 
@@ -128,6 +166,14 @@ describe('e2e browser: fields on real workflows', () => {
 		);
 		await instance.importWorkflow(
 			viewComfyNodeWorkflow(LARGE_ID, 'Fields: 114-node template', {
+				operation: 'runWorkflow',
+				workflowSource: 'paste',
+				workflowJson: largeWorkflowText(),
+				parameters: FRESH,
+			}),
+		);
+		await instance.importWorkflow(
+			viewComfyNodeWorkflow(EDIT_ID, 'Fields: 114-node template, edited', {
 				operation: 'runWorkflow',
 				workflowSource: 'paste',
 				workflowJson: largeWorkflowText(),
@@ -184,12 +230,13 @@ describe('e2e browser: fields on real workflows', () => {
 	);
 
 	it(
-		'a pasted 114-node workflow opens with 30 fields led by the prompt, seeds, images and size, within 2.5× the 7-node time',
+		'a pasted 114-node workflow opens with 30 fields led by the prompt, seeds, images and size, within 2× the 7-node time',
 		async () => {
 			const page = browser.page;
-			// Issue #14 asks for 2×; measured in a full npm test run on this 2-core machine: 1.88×
-			// (before the short list: 6.4 s against 1.1 s, about 6×). 2.5× keeps the run from failing
-			// on noise while still failing a return of the whole field list.
+			// Issue #14 asks for 2×. With the whole field list in the schema (314 entries, 284 of them
+			// hidden) a full npm test run measured 1.88× (before the short list: 6.4 s against 1.1 s);
+			// with the short list alone in the schema, runs of this file on the busy 2-core machine
+			// measured 1.10-1.33×.
 			expect(await fieldsAppearRatio(page, baseUrl, LARGE_ID)).toBeLessThanOrEqual(FIELDS_APPEAR_MAX_RATIO);
 
 			const { ndv } = await openNodeTimed(page, baseUrl, LARGE_ID);
@@ -201,19 +248,19 @@ describe('e2e browser: fields on real workflows', () => {
 				expect(keys.indexOf(key)).toBeGreaterThan(0);
 				expect(keys.indexOf(key)).toBeLessThan(20);
 			}
-			// Every other input is one click away, in the field menu.
-			await expect(ndv.getByTestId('add-fields-select').isVisible()).resolves.toBe(true);
 			await ndv.getByTestId('mapping-fields-container').scrollIntoViewIfNeeded();
 			await page.screenshot({ path: screenshotPath('large-workflow-fields.png') });
+			// The list holds only those fields (the editing case turns on the rest, on its own workflow).
+			await expect(ndv.getByTestId('add-fields-select').isVisible()).resolves.toBe(false);
 		},
 		TIMING_TIMEOUT_MS,
 	);
 
 	it(
-		'the template’s view_comfy.json shows its 3 basic and 7 advanced inputs, within 2.5× the 7-node time',
+		'the template’s view_comfy.json shows its 3 basic and 7 advanced inputs, within 2× the 7-node time',
 		async () => {
 			const page = browser.page;
-			// Measured 1.43× in a full npm test run (see the pasted workflow's case for the bound).
+			// Measured 1.43× in a full npm test run, 1.05-1.20× in runs of this file (see the pasted workflow's case for the bound).
 			expect(await fieldsAppearRatio(page, baseUrl, APP_ID)).toBeLessThanOrEqual(FIELDS_APPEAR_MAX_RATIO);
 
 			const { ndv } = await openNodeTimed(page, baseUrl, APP_ID);
@@ -238,7 +285,7 @@ describe('e2e browser: fields on real workflows', () => {
 	);
 
 	it(
-		'typing in the prompt field of the 114-node workflow or app freezes the page at most 2.5× as long as on the 7-node workflow',
+		'typing in the prompt field of the 114-node workflow or app freezes the page at most 2× as long as on the 7-node workflow',
 		async () => {
 			const page = browser.page;
 			/** The longest task while typing a few words at the end of the field `key`. */
@@ -247,11 +294,16 @@ describe('e2e browser: fields on real workflows', () => {
 				const input = ndv.getByTestId(`parameter-input-${key}`).locator('input, textarea').first();
 				await input.click();
 				await page.keyboard.press('End');
-				const longest = await longestTaskDuring(page, async () => {
-					await page.keyboard.type(' at dusk', { delay: 60 });
+				let longest = 0;
+				const loads = await fieldLoadsDuring(page, async () => {
+					longest = await longestTaskDuring(page, async () => {
+						await page.keyboard.type(' at dusk', { delay: 60 });
+					});
 				});
 				await expect(input.inputValue()).resolves.toMatch(/ at dusk$/);
-				e2eLog(`typing in ${workflowId}: longest task ${longest.toFixed(0)} ms`);
+				e2eLog(`typing in ${workflowId}: longest task ${longest.toFixed(0)} ms, ${loads} field loads`);
+				// Typing in a field never reloads the field list (a reload would empty what was typed).
+				expect(loads).toBe(0);
 				return longest;
 			};
 			// Two rounds, alternating, and the better of each: the editor's own cost, not the machine's.
@@ -264,11 +316,77 @@ describe('e2e browser: fields on real workflows', () => {
 				app.push(await typingFreeze(APP_ID, '594-inputs-string'));
 			}
 			// Issue #14 asks for no task over 100 ms; headless Chromium on this 2-core machine has
-			// 110-150 ms tasks even on the 7-node workflow. Measured in a full npm test run: 7 nodes
-			// 134-147 ms, the app 110-116 ms, the pasted 114-node workflow 211-247 ms (about 1.7×;
-			// before the short list the issue measured up to 520 ms against 96 ms, 5.4×).
+			// 110-150 ms tasks even on the 7-node workflow. Measured in a full npm test run with the
+			// whole field list in the schema: 7 nodes 134-147 ms, the app 110-116 ms, the pasted
+			// 114-node workflow 211-247 ms (about 1.7×; before the short list the issue measured up to
+			// 520 ms against 96 ms, 5.4×). With the short list alone in the schema, on a busier machine:
+			// 7 nodes 258-288 ms, the pasted workflow 276-281 ms (1.07×), the app 192 ms; in another
+			// run 131-170, 195-207 (1.49×) and 112-145 ms (3.2× when an earlier case had saved this
+			// workflow with all 314 inputs in its schema, hence the toggle is tried elsewhere). n8n 2.40.7:
+			// 7 nodes 199-353 ms, the pasted workflow 265 ms at best (1.33×) but 0.6-5.4 s in the first
+			// round after opening it, the app 155-227 ms; no field loads while typing on either.
 			const bound = Math.max(100, TYPING_FREEZE_MAX_RATIO * Math.min(...small));
 			expect({ large: Math.min(...large) <= bound, app: Math.min(...app) <= bound }).toEqual({ large: true, app: true });
+		},
+		TIMING_TIMEOUT_MS,
+	);
+
+	it(
+		'editing a value in the pasted 114-node JSON keeps the fields; changing a node title reloads them; the saved node stays small; Offer All Workflow Parameters adds the rest to the menu',
+		async () => {
+			const page = browser.page;
+			const { ndv } = await openNodeTimed(page, baseUrl, EDIT_ID);
+			const before = await mappedFields(ndv);
+			expect(before.length).toBeLessThanOrEqual(30);
+
+			// Type inside a value: `"unet_name": "flux1-dev-fp8.safetensors",`.
+			await placeJsonCursor(page, ndv, '"flux1-dev-fp8.safetensors"', 2);
+			let longest = 0;
+			const valueEditLoads = await fieldLoadsDuring(page, async () => {
+				longest = await longestTaskDuring(page, async () => {
+					await page.keyboard.type('-v2', { delay: 60 });
+				});
+			});
+			e2eLog(`editing a value in the pasted JSON: ${valueEditLoads} field loads, longest task ${longest.toFixed(0)} ms`);
+			expect(valueEditLoads).toBe(0);
+			await expect(mappedFields(ndv)).resolves.toEqual(before);
+
+			// A new node title is a new field label, so the fields reload: `"title": "Load Diffusion Model"`.
+			await placeJsonCursor(page, ndv, '"Load Diffusion Model"', 1);
+			const titleEditLoads = await fieldLoadsDuring(page, async () => {
+				await page.keyboard.type(' 2', { delay: 60 });
+			});
+			e2eLog(`retitling a node in the pasted JSON: ${titleEditLoads} field loads`);
+			expect(titleEditLoads).toBeGreaterThanOrEqual(1);
+			await ndv.getByTestId('mapping-fields-container').locator('.parameter-item').first().waitFor();
+
+			// Close the panel, save, and measure what n8n stores for the field list.
+			await page.getByTestId('ndv-close-button').or(page.getByTestId('back-to-canvas')).first().click();
+			await ndv.waitFor({ state: 'hidden' });
+			await page.keyboard.press('Control+s');
+			let saved = await savedViewComfyNode(EDIT_ID);
+			for (let wait = 0; wait < 60 && !String(saved.parameters.workflowJson).includes('Load Diffusion Model 2'); wait++) {
+				await page.waitForTimeout(500);
+				saved = await savedViewComfyNode(EDIT_ID);
+			}
+			const mapper = saved.parameters.parameters as { schema: unknown[] };
+			const mapperBytes = Buffer.byteLength(JSON.stringify(mapper));
+			const nodeBytes = Buffer.byteLength(JSON.stringify(saved.parameters));
+			const jsonBytes = Buffer.byteLength(String(saved.parameters.workflowJson));
+			e2eLog(`saved: field list ${mapper.schema.length} fields, ${mapperBytes} bytes; node parameters ${nodeBytes} bytes, of which the pasted JSON ${jsonBytes}`);
+			// Both edits are saved: "-v2" inside the model name (where the editor's line wrap put the cursor), the new title.
+			const savedNode = (JSON.parse(String(saved.parameters.workflowJson)) as Record<string, { inputs: Record<string, unknown>; _meta: { title: string } }>)['10'];
+			expect(savedNode.inputs.unet_name).toMatch(/^flux1-.*-v2.*safetensors$/);
+			expect(savedNode._meta.title).toBe('Load Diffusion Model 2');
+			expect(mapper.schema.length).toBeLessThanOrEqual(30);
+			expect(mapperBytes).toBeLessThanOrEqual(MAPPER_SAVED_MAX_BYTES);
+
+			// Every other input is one click away: Offer All Workflow Parameters puts it in the field menu.
+			const reopened = (await openNodeTimed(page, baseUrl, EDIT_ID)).ndv;
+			const shown = await mappedFields(reopened);
+			await reopened.getByTestId('parameter-input-allWorkflowParameters').locator('.el-switch, [role="switch"]').first().click();
+			await reopened.getByTestId('add-fields-select').waitFor();
+			await expect(mappedFields(reopened)).resolves.toEqual(shown);
 		},
 		TIMING_TIMEOUT_MS,
 	);

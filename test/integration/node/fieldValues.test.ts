@@ -80,6 +80,27 @@ describe('no silent zeros', () => {
 		expect(await paramsSent(value, numberSchema)).toEqual(untouched);
 	});
 
+	it('after a value in the pasted JSON changed (the fields do not reload for that), the untouched field does not send the old value', async () => {
+		const edited = fixtureJson('img2img');
+		const steps = edited['3'].inputs.steps as number;
+		edited['3'].inputs.steps = steps + 5;
+		env.emulator.clearRequests();
+		const result = await runAgainst(env.emulator, {
+			parameters: pasteParameters('img2img', {
+				workflowJson: JSON.stringify(edited, null, 2),
+				parameters: {
+					mappingMode: 'defineBelow',
+					value: { ...Object.fromEntries(fields.map((field) => [field.id, field.defaultValue!])), '3-inputs-cfg': '5.5' },
+					matchingColumns: [],
+					schema: fields,
+				} as unknown as INodeParameters,
+				options: { randomizeSeed: 'never' },
+			}),
+		});
+		expectSuccess(result);
+		expect(sentParams(inferRequests(env.emulator)[0])).toEqual({ '3-inputs-cfg': 5.5 });
+	});
+
 	it('a typed 0 is still sent', async () => {
 		expect(await paramsSent({ '3-inputs-denoise': '0' }, numberSchema)).toEqual({ '3-inputs-denoise': 0 });
 	});

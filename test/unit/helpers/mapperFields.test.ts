@@ -1,4 +1,4 @@
-import { toAppMapperFields, toMapperFields } from '../../../nodes/ViewComfy/helpers/mapperFields';
+import { changedMapperValues, toAppMapperFields, toMapperFields } from '../../../nodes/ViewComfy/helpers/mapperFields';
 import { buildParams } from '../../../nodes/ViewComfy/helpers/params';
 import { largeWorkflow, studioApp } from './appFixtures';
 import { loadWorkflow } from './workflowFixtures';
@@ -28,14 +28,26 @@ describe('toMapperFields', () => {
 		expect(fields.every((field) => field.removed === undefined)).toBe(true);
 	});
 
-	it('opens the 114-node template with 30 fields, the rest removed (in the add menu), none with a number type', () => {
-		const fields = toMapperFields(largeWorkflow());
+	it('offers every input of the 114-node template when asked: 30 fields, the rest removed (in the add menu), none with a number type', () => {
+		const fields = toMapperFields(largeWorkflow(), { allParameters: true });
 		expect(fields).toHaveLength(314);
 		const shown = fields.filter((field) => !field.removed);
 		expect(shown).toHaveLength(30);
 		expect(shown[0]).toMatchObject({ id: '594-inputs-string', displayName: 'CHARACTER PROMPT · string (594)' });
 		expect(fields.slice(0, 30)).toEqual(shown);
 		expect(fields.some((field) => field.type === 'number')).toBe(false);
+	});
+
+	it('lists only the 30 likely fields of the 114-node template by default, the same as the start of the full list', () => {
+		const fields = toMapperFields(largeWorkflow());
+		expect(fields).toHaveLength(30);
+		expect(fields.some((field) => field.removed)).toBe(false);
+		expect(fields).toEqual(toMapperFields(largeWorkflow(), { allParameters: true }).slice(0, 30));
+	});
+
+	it('lists every input of a small workflow either way', () => {
+		const workflow = loadWorkflow('txt2img.json');
+		expect(toMapperFields(workflow, { allParameters: true })).toEqual(toMapperFields(workflow));
 	});
 
 	it.each(['txt2img.json', 'img2img.json', 'video_subgraph.json'])(
@@ -50,6 +62,38 @@ describe('toMapperFields', () => {
 			}
 		},
 	);
+});
+
+describe('changedMapperValues', () => {
+	const schema = [
+		{ id: '3-inputs-steps', defaultValue: '20' },
+		{ id: '6-inputs-text', defaultValue: 'a cat' },
+		{ id: '9-inputs-flag', defaultValue: true },
+	];
+
+	it('leaves out values still equal to what the editor prefilled, keeps the others', () => {
+		const value = { '3-inputs-steps': '20', '6-inputs-text': 'a dog', '9-inputs-flag': false, '7-inputs-extra': '1' };
+		expect(changedMapperValues({ value, schema })).toEqual({ '6-inputs-text': 'a dog', '9-inputs-flag': false, '7-inputs-extra': '1' });
+	});
+
+	it('after the pasted JSON changed a value (steps 20 → 30) the untouched field does not send the old one', () => {
+		const workflow = loadWorkflow('txt2img.json');
+		const fields = toMapperFields(workflow);
+		const stored = { value: Object.fromEntries(fields.map((field) => [field.id, field.defaultValue])), schema: fields };
+		(workflow['3'].inputs as Record<string, unknown>).steps = 30;
+		expect(buildParams({ workflow, fields: changedMapperValues(stored), seedMode: 'never' }).params).toEqual({ '3-inputs-seed': 156680208700286 });
+	});
+
+	it('keeps every value of a mapper saved without a schema, and takes an empty mapper', () => {
+		expect(changedMapperValues({ value: { '3-inputs-steps': '20' } })).toEqual({ '3-inputs-steps': '20' });
+		expect(changedMapperValues({ value: null, schema: null })).toEqual({});
+		expect(changedMapperValues(null)).toEqual({});
+	});
+
+	it('keeps a "__proto__" key as an own value', () => {
+		const changed = changedMapperValues({ value: JSON.parse('{"__proto__": "x"}') as Record<string, unknown> });
+		expect(Object.keys(changed)).toEqual(['__proto__']);
+	});
 });
 
 describe('toAppMapperFields', () => {
