@@ -97,9 +97,13 @@ export class HostedSocketHub {
 
 		const lines = consoleLines(samplerSteps(run.prompt), run.durationMs / 1000);
 		const gap = run.durationMs / lines.length;
+		// A timer may fire a millisecond before Date.now() reaches the time it was set for (the event
+		// loop's clock is not the wall clock): waits again until it has, so a run's end is never
+		// pushed while a status request at that moment would still find it running.
 		const at = (ms: number, action: () => void) => {
-			const delay = Math.max(0, run.createdAtMs + ms - Date.now());
-			routed.timers.push(setTimeout(action, delay));
+			const wait = () => routed.timers.push(setTimeout(due, Math.max(0, run.createdAtMs + ms - Date.now())));
+			const due = () => (Date.now() < run.createdAtMs + ms ? wait() : action());
+			wait();
 		};
 		lines.forEach((line, i) => {
 			at(i * gap, () => {
