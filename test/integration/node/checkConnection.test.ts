@@ -101,13 +101,15 @@ describe('Check Connection, direct deployment', () => {
 		}
 	});
 
-	it('an unreachable host: the connection failure and the Endpoint URL named', async () => {
+	// A refused connection is retried like any call's (a deployment's host may be restarting): 3
+	// retries with full-jitter waits under 1, 2 and 4 s ceilings, so up to 7 s before the error.
+	it('an unreachable host: retried, then the connection failure and the Endpoint URL named', async () => {
 		const port = await freePort();
 		const run = await check(direct({ endpointUrl: `http://127.0.0.1:${port}/` }));
 		expect(run.status).toBe('error');
-		expect(errorText(run)).toContain(`Could not get an answer from 127.0.0.1:${port}: the connection was refused (ECONNREFUSED)`);
+		expect(errorText(run)).toContain(`Could not get an answer from 127.0.0.1:${port}: the connection was refused (ECONNREFUSED) (tried 4 times)`);
 		expect(errorText(run)).toContain('Check the Endpoint URL');
-	});
+	}, 30_000);
 
 	it('Continue On Fail: the failure becomes an error item paired with the input item', async () => {
 		const run = await check(direct({ clientSecret: WRONG_SECRET }), true);
