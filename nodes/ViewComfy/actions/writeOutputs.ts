@@ -3,7 +3,7 @@ import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IData
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
 import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
-import { BinaryDataSink, OutputByteStream } from './binaryDataSinks';
+import { OutputByteStream, isN8nFileSink, rememberStore, type N8nFileSink } from './binaryDataSinks';
 import { runsAsTool } from './toolCall';
 
 /** The options of Run Workflow and Get Results that shape the output items. */
@@ -52,15 +52,7 @@ export async function buildOutputItems(
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
 			const output = outputs[file.index];
-			binary[property] =
-				output.sink instanceof BinaryDataSink
-					? await storedBinary(output.sink, file)
-					: await ctx.helpers.prepareBinaryData(
-							// n8n reads an OutputByteStream as it would a Readable (see binaryDataSinks.ts).
-							takeBytes(output) as Buffer,
-							file.fileName,
-							file.mimeType,
-						);
+			binary[property] = isN8nFileSink(output.sink) ? await storedBinary(output.sink, file) : await storeBytes(ctx, output, file);
 		}
 		const json: IDataObject =
 			outputMode === 'itemPerFile' && planned.files.length === 1
@@ -81,7 +73,7 @@ export async function buildOutputItems(
  * after `data` can change them, and then the record is corrected the way prepareBinaryData would
  * have set it.
  */
-async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise<IBinaryData> {
+async function storedBinary(sink: N8nFileSink, file: OutputFileInfo): Promise<IBinaryData> {
 	// A copy: Get Results gives a run asked for twice to both items, and each item owns its record.
 	const binary = { ...(await sink.stored) };
 	if (sink.fileName !== file.fileName) {
@@ -93,6 +85,14 @@ async function storedBinary(sink: BinaryDataSink, file: OutputFileInfo): Promise
 		binary.mimeType = file.mimeType;
 		binary.fileType = fileTypeFromMimeType(file.mimeType);
 	}
+	return binary;
+}
+
+/** Stores an output whose bytes were collected in memory (no sink took them as they came). */
+async function storeBytes(ctx: IExecuteFunctions, output: DecodedOutput, file: OutputFileInfo): Promise<IBinaryData> {
+	// n8n reads an OutputByteStream as it would a Readable (see binaryDataSinks.ts).
+	const binary = await ctx.helpers.prepareBinaryData(takeBytes(output) as Buffer, file.fileName, file.mimeType);
+	rememberStore(binary);
 	return binary;
 }
 

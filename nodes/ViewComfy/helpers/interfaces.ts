@@ -85,6 +85,12 @@ export interface OutputSinkRequest {
 	/** As the server sent them; a hosted file record may lack either. */
 	filename?: string;
 	contentType?: string;
+	/**
+	 * The most bytes the output can have, from the answer's Content-Length: exact for a download,
+	 * an upper bound for a direct answer's `data` string (3/4 of the bytes left in the body).
+	 * Only a hint, since an answer that was compressed on the way can bring more.
+	 */
+	expectedBytes?: number;
 }
 
 /**

@@ -235,7 +235,8 @@ describe('downloads into output sinks', () => {
 		const [output] = outcome.ok ? outcome.value.result.outputs : [];
 		expect(output).toMatchObject({ filename: 'out.png', contentType: 'image/png', chunks: [], byteLength: body.length });
 		expect(output.sink).toBeInstanceOf(OutputByteStream);
-		expect(sinks.opened.map((s) => s.request)).toEqual([{ position: 0, filename: 'out.png', contentType: 'image/png' }]);
+		// The download's Content-Length is announced, so a sink can reserve the file's exact size.
+		expect(sinks.opened.map((s) => s.request)).toEqual([{ position: 0, filename: 'out.png', contentType: 'image/png', expectedBytes: body.length }]);
 		const read = await sinks.opened[0].outcome;
 		expect(read.ok && sha256(read.bytes)).toBe(sha256(body));
 	});

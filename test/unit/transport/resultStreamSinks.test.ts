@@ -5,7 +5,7 @@
 import type { OutputSink, OutputSinkRequest } from '../../../nodes/ViewComfy/helpers/interfaces';
 import { ResultStreamParser, type ParsedResult } from '../../../nodes/ViewComfy/transport/direct/resultStreamParser';
 import { SseResultReader } from '../../../nodes/ViewComfy/transport/direct/sseResultReader';
-import { ResultFormatError } from '../../../nodes/ViewComfy/transport/http/errors';
+import { OutputTooLargeError, ResultFormatError } from '../../../nodes/ViewComfy/transport/http/errors';
 import { cutEvery, everySplit, seededBytes } from './pieces';
 
 /** A sink that keeps what it is given and records how it was closed. */
@@ -99,6 +99,38 @@ describe('ResultStreamParser with a sink factory', () => {
 			]);
 			expect(result.outputs[0].filename).toBe('a "é".png');
 		}
+	});
+
+	it('with the body length known, tells each sink the most its output can decode to: 3/4 of the body left', () => {
+		const dataStart = (name: string) => ordered.indexOf('"data":"', ordered.indexOf(name)) + '"data":"'.length;
+		const bound = (name: string) => Math.floor(((ordered.length - dataStart(name)) * 3) / 4);
+		for (const [at, pieces] of everySplit(ordered)) {
+			const { sinks, openSink } = factory();
+			const parser = new ResultStreamParser({ openSink, bodyBytes: ordered.length });
+			for (const piece of pieces) parser.push(piece);
+			parser.end();
+			expect({ at, hints: sinks.map((sink) => sink.request.expectedBytes) }).toEqual({ at, hints: [bound('a \\"'), bound('clip.mp4')] });
+		}
+		// An upper bound: each output fits in what its sink was told.
+		expect(bound('a \\"')).toBeGreaterThanOrEqual(image.length + video.length);
+		expect(bound('clip.mp4')).toBeGreaterThanOrEqual(video.length);
+		expect(bound('clip.mp4') - video.length).toBeLessThan(20);
+	});
+
+	it('never hints more than the output size limit leaves, nor anything without a body length', () => {
+		// An answer over the limit fails, but its sink must not first reserve more than the limit.
+		const limit = 2000;
+		const { sinks, openSink } = factory();
+		const parser = new ResultStreamParser({ openSink, bodyBytes: ordered.length, maxOutputBytes: limit });
+		expect(() => parser.push(ordered)).toThrow(OutputTooLargeError);
+		const hints = sinks.map((sink) => sink.request.expectedBytes as number);
+		expect(hints.length).toBeGreaterThan(0);
+		for (const hint of hints) expect(hint).toBeLessThanOrEqual(limit);
+		expect(Math.floor((ordered.length * 3) / 4)).toBeGreaterThan(limit);
+
+		const unknown = factory();
+		parseWith(cutEvery(ordered, 100), unknown.openSink);
+		expect(unknown.sinks.map((sink) => sink.request.expectedBytes)).toEqual([undefined, undefined]);
 	});
 
 	it('keeps an output in memory when its data comes before its filename or content type', () => {

@@ -8,7 +8,7 @@ import type { InferRequest, InferResult, OutputSinkFactory } from '../../helpers
 import { CallDeadline } from '../http/callDeadline';
 import { callFollowingRedirects } from '../http/call';
 import { InferRedirectError, InterruptedResponseError, ViewComfyTransportError, redactSecret, redactText } from '../http/errors';
-import { networkErrorCode } from '../http/exchange';
+import { declaredBodyBytes, networkErrorCode } from '../http/exchange';
 import type { HttpAnswer, N8nHttp } from '../http/n8nHttp';
 import { MAX_REDIRECTS, type HopRequest } from '../http/redirects';
 import type { RetryOptions } from '../http/retry';
@@ -90,7 +90,7 @@ async function readResult(
 	const { maxOutputBytes, openOutputSink: openSink } = opts;
 	// Content type, not the `logs` flag, decides: a server may answer JSON to a logs=true request.
 	const sse = /^\s*text\/event-stream/i.test(contentType) ? new SseResultReader({ onLog, maxOutputBytes, openSink }) : undefined;
-	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes, openSink });
+	const json = sse ? undefined : new ResultStreamParser({ maxOutputBytes, openSink, bodyBytes: declaredBodyBytes(answer) });
 	const reader = (sse ?? json) as SseResultReader | ResultStreamParser;
 	const read = await readBody(answer, hop, deadline, reader, sse).then(
 		() => finish(sse, json as ResultStreamParser),

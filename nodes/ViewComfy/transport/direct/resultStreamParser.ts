@@ -20,6 +20,11 @@ export interface ResultStreamParserOptions {
 	 * decoded; without one (or when it returns undefined) they are collected in memory.
 	 */
 	openSink?: OutputSinkFactory;
+	/**
+	 * The body's length in bytes (its Content-Length), when the answer declares it: each sink is
+	 * told how many bytes its output can have at most (see OutputSinkRequest.expectedBytes).
+	 */
+	bodyBytes?: number;
 }
 
 export interface ParsedResult {
@@ -74,6 +79,9 @@ export class ResultStreamParser {
 	/** The `output` field whose string value `keyParts` is collecting, if a value. */
 	private valueField: 'filename' | 'content_type' | undefined;
 	private readonly openSink: OutputSinkFactory | undefined;
+	private readonly bodyBytes: number | undefined;
+	/** Body bytes pushed before the current chunk. */
+	private chunkStart = 0;
 	/** Sinks opened so far; the ones still in the result at the end are handed on. */
 	private readonly sinks: OutputSink[] = [];
 	/** An error a sink threw, passed on as it is. */
@@ -91,6 +99,7 @@ export class ResultStreamParser {
 	constructor(opts: ResultStreamParserOptions = {}) {
 		this.maxBytes = opts.maxOutputBytes ?? Number.POSITIVE_INFINITY;
 		this.openSink = opts.openSink;
+		this.bodyBytes = opts.bodyBytes;
 	}
 
 	/**
@@ -165,6 +174,7 @@ export class ResultStreamParser {
 			}
 		}
 		if (copyFrom !== -1) this.copyToSkeleton(chunk, copyFrom, n);
+		this.chunkStart += n;
 	}
 
 	end(): ParsedResult {
@@ -237,7 +247,7 @@ export class ResultStreamParser {
 					else top.index++;
 					break;
 				case QUOTE:
-					this.startString(top);
+					this.startString(top, this.chunkStart + i + 1);
 					return i + 1;
 				default:
 				// ':' and the bytes of numbers, true, false, null: JSON.parse checks them at the end.
@@ -260,14 +270,15 @@ export class ResultStreamParser {
 		this.stack.push({ isObject, role, expectKey: isObject, key: undefined, index: 0, outputIndex, objects, fields: {} });
 	}
 
-	private startString(top: Frame): void {
+	/** `bodyOffset`: where the string's text starts in the body. */
+	private startString(top: Frame, bodyOffset: number): void {
 		if (top.isObject && top.expectKey) {
 			this.inKey = true;
 			// Keys only matter where `outputs` or `data` can be the key.
 			this.keyParts = top.role === 'root' || top.role === 'output' ? [] : undefined;
 			this.mode = Mode.SkeletonString;
 		} else if (top.role === 'output' && top.key === 'data') {
-			this.startData(top);
+			this.startData(top, bodyOffset);
 			this.mode = Mode.OutputData;
 		} else {
 			// A sink is named when its data starts, from the fields that came before it.
@@ -339,7 +350,7 @@ export class ResultStreamParser {
 		return quote;
 	}
 
-	private startData(frame: Frame): void {
+	private startData(frame: Frame, bodyOffset: number): void {
 		const index = frame.outputIndex;
 		// A repeated `data` key: JSON.parse keeps the last value, so do we.
 		const output: DecodedOutput = { chunks: [], byteLength: 0 };
@@ -348,7 +359,7 @@ export class ResultStreamParser {
 		const { filename, content_type: contentType } = frame.fields;
 		const sink =
 			this.openSink && filename !== undefined && contentType !== undefined
-				? this.openSink({ position: frame.objects, filename, contentType })
+				? this.openSink({ position: frame.objects, filename, contentType, expectedBytes: this.mostBytesFrom(bodyOffset) })
 				: undefined;
 		if (sink) {
 			output.sink = sink;
@@ -361,6 +372,16 @@ export class ResultStreamParser {
 			if (sink) this.writeToSink(sink, bytes);
 			else appendView(output.chunks, bytes);
 		});
+	}
+
+	/**
+	 * What a `data` string starting at `bodyOffset` can decode to at most: 3/4 of the body left
+	 * (base64 carries 3 bytes in 4 characters), and never more than the size limit allows.
+	 */
+	private mostBytesFrom(bodyOffset: number): number | undefined {
+		if (this.bodyBytes === undefined) return undefined;
+		const bound = Math.floor((Math.max(0, this.bodyBytes - bodyOffset) * 3) / 4);
+		return Math.min(bound, Math.max(0, this.maxBytes - this.outputBytes - this.skeletonBytes));
 	}
 
 	private writeToSink(sink: OutputSink, bytes: Buffer): void {

@@ -8,7 +8,7 @@ import { parseUrl } from '../../helpers/endpointUrl';
 import type { DecodedOutput, OutputSink, OutputSinkFactory } from '../../helpers/interfaces';
 import { callFollowingRedirects } from '../http/call';
 import { InferRedirectError, OutputTooLargeError, ViewComfyTransportError } from '../http/errors';
-import { networkErrorCode } from '../http/exchange';
+import { declaredBodyBytes, networkErrorCode } from '../http/exchange';
 import { sinkRefusal } from '../http/outputSink';
 import type { HttpAnswer, N8nHttp } from '../http/n8nHttp';
 import { isRetryableReadStatus } from '../http/retryPolicy';
@@ -56,7 +56,10 @@ export async function downloadOutput(
 				? hostedHttpFailure(status, text, 'download', '', retryAfterMs)
 				: new DownloadLinkError(status, fileName, where.promptId, storageMessage(text)),
 		connectionError: (failure) => new HostedNetworkError(failure.host, failure.code, 'download'),
-		read: async (answer) => await readFile(answer, file, { budget, url, scope, sink: openSink?.({ position: where.position, filename: file.filename, contentType: file.contentType }) }),
+		read: async (answer) => {
+			const request = { position: where.position, filename: file.filename, contentType: file.contentType, expectedBytes: declaredBodyBytes(answer) };
+			return await readFile(answer, file, { budget, url, scope, sink: openSink?.(request) });
+		},
 	});
 }
 

@@ -110,6 +110,17 @@ export async function readBodyStart(body: ResponseBody, limit = ERROR_BODY_LIMIT
 	return Buffer.concat(parts).subarray(0, limit).toString('utf8');
 }
 
+/**
+ * The body's length as its Content-Length declares it, or undefined. A hint, not a promise: the
+ * request helper decompresses a compressed answer and drops its Content-Encoding, but the length
+ * it leaves is the compressed one.
+ */
+export function declaredBodyBytes(answer: HttpAnswer): number | undefined {
+	const value = answer.headers['content-length'];
+	const text = Array.isArray(value) ? value[0] : value;
+	return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text) : undefined;
+}
+
 /** Drops a body that is not needed (redirects, probe answers) without reading it. */
 export function discardBody(body: ResponseBody): void {
 	body.destroy();
