@@ -2,8 +2,9 @@
  * Output sinks that hand each output's bytes to n8n's binary data store. In n8n's filesystem mode
  * the file is written as it comes (BinaryDataSink), so memory stays flat however large the output.
  * n8n's in-memory, database and S3 modes gather the whole file into one Buffer before storing it;
- * for them, once the node has seen which mode n8n runs in, an output whose size the answer
- * announces is gathered into one Buffer reserved up front and handed over whole (WholeFileSink).
+ * for them, once the node has seen which mode n8n runs in, each output is gathered into one
+ * Buffer reserved up front (the size the answer announces, or a first guess that is enlarged at
+ * most once) and handed over whole (WholeFileSink).
  *
  * n8n Cloud's rules forbid node:stream, so the stream n8n reads is OutputByteStream below, which
  * has just what n8n's two ways of reading a stream use:
@@ -48,6 +49,17 @@ interface Registration {
  * and no reservation of several GB is made on the word of a Content-Length.
  */
 const MAX_RESERVED_BYTES = 1024 * 1024 * 1024;
+
+/** Reserved for an output of unknown size (an SSE answer): most images fit. */
+const FIRST_RESERVED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An output that outgrows its reservation moves once, into at least this much. Memory this large
+ * is mapped from the system as it is written, so the part a file leaves unused costs address
+ * space, not memory. Measured at 200 MB in n8n's in-memory mode: one move took 1.3-1.5 s, while
+ * doubling from 64 MB took 2.4-2.8 s, more than streaming (every move copies, into fresh pages).
+ */
+const GROWN_RESERVED_BYTES = 512 * 1024 * 1024;
 
 /**
  * How n8n's binary data store takes a file, learned from the records it returns. The mode is
@@ -300,9 +312,8 @@ export class BinaryDataSink extends OutputByteStream implements N8nFileSink {
 }
 
 /**
- * One output file gathered into a single Buffer of the size the answer announced, and handed to
- * n8n whole once complete: for a store that gathers whole files, this saves n8n's own join of
- * the blocks. Measured at 200 MB in n8n's in-memory mode: 1.3-1.5 s instead of 2.0-2.5 s, since
+ * One output file gathered into a single Buffer reserved up front, and handed to n8n whole once
+ * complete: for a store that gathers whole files, this saves n8n's own join of the blocks. Measured at 200 MB in n8n's in-memory mode: 1.3-1.5 s instead of 2.0-2.5 s, since
  * the bytes are copied once into memory reserved up front, instead of filling hundreds of blocks
  * that stay alive until n8n copies them into a fresh Buffer (new pages for every byte twice, and
  * full garbage collections of n8n's heap as the blocks pile up).
@@ -315,15 +326,16 @@ export class WholeFileSink implements N8nFileSink {
 	private failure: Error | undefined;
 	private readonly settle: { resolve(binary: IBinaryData): void; reject(err: Error): void };
 
-	/** A sink with `expectedBytes` reserved; undefined when that size is unknown or cannot be had. */
+	/**
+	 * A sink with `expectedBytes` reserved (or FIRST_RESERVED_BYTES when the size is unknown);
+	 * undefined when that is more than MAX_RESERVED_BYTES or the memory cannot be had.
+	 */
 	static open(ctx: IExecuteFunctions, fileName: string, mimeType: string, expectedBytes: number | undefined): WholeFileSink | undefined {
-		if (expectedBytes === undefined || expectedBytes > MAX_RESERVED_BYTES) return undefined;
-		try {
-			return new WholeFileSink(ctx, fileName, mimeType, Buffer.allocUnsafe(expectedBytes));
-		} catch {
-			// The memory was refused: streaming needs none of it.
-			return undefined;
-		}
+		const reserve = expectedBytes ?? FIRST_RESERVED_BYTES;
+		if (reserve > MAX_RESERVED_BYTES) return undefined;
+		// Memory refused: streaming needs none of it.
+		const reserved = allocated(reserve);
+		return reserved && new WholeFileSink(ctx, fileName, mimeType, reserved);
 	}
 
 	private constructor(
@@ -377,17 +389,33 @@ export class WholeFileSink implements N8nFileSink {
 	}
 
 	/**
-	 * The buffer, with room for `more` bytes: a bigger one when the answer brings more than its
-	 * Content-Length announced (it was compressed on the way).
+	 * The buffer, with room for `more` bytes: a bigger one when the output outgrows its
+	 * reservation (its size was unknown, or the answer was compressed on the way and brought more
+	 * than its Content-Length announced).
 	 */
 	private room(more: number): Buffer {
 		const bytes = this.bytes;
 		if (bytes === undefined) throw new Error('the output file was already handed to n8n');
 		if (this.written + more <= bytes.length) return bytes;
-		const bigger = Buffer.allocUnsafe(Math.max(bytes.length * 2, this.written + more));
+		const size = Math.max(bytes.length * 2, this.written + more, GROWN_RESERVED_BYTES);
+		const bigger = allocated(size);
+		if (bigger === undefined) {
+			throw new Error(
+				`n8n's binary data mode keeps a whole file in memory before storing it, and ${Math.round(size / 1024 / 1024)} MB could not be reserved for this output. n8n's filesystem mode (N8N_DEFAULT_BINARY_DATA_MODE=filesystem) writes it to disk as it arrives.`,
+			);
+		}
 		bytes.copy(bigger, 0, 0, this.written);
 		this.bytes = bigger;
 		return bigger;
+	}
+}
+
+/** A Buffer of `size` bytes, or undefined when the system refuses the memory. */
+function allocated(size: number): Buffer | undefined {
+	try {
+		return Buffer.allocUnsafe(size);
+	} catch {
+		return undefined;
 	}
 }
 

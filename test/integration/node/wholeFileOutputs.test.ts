@@ -1,7 +1,7 @@
 /**
- * In n8n's stores that gather whole files (in-memory, database, S3), an output whose size the
- * answer announces is gathered into one Buffer and handed to n8n whole, instead of as a stream
- * that n8n joins itself. The node learns the store's mode from the first file n8n stores, so the
+ * In n8n's stores that gather whole files (in-memory, database, S3), each output is gathered into
+ * one Buffer (of the size the answer announces, or a first guess enlarged once) and handed to n8n
+ * whole, instead of as a stream that n8n joins itself. The node learns the store's mode from the first file n8n stores, so the
  * first run of a process streams. What n8n's BinaryDataService is handed is watched on the real
  * service; every file must come out byte for byte, whichever way it went.
  */
@@ -13,7 +13,7 @@ import { runNode } from '../../harness';
 import { seededBytes } from '../../unit/transport/pieces';
 import { startServer, type LoopbackServer } from '../transport/loopback';
 import { watchUnhandledRejections } from '../unhandledRejections';
-import { CLIENT_ID, CLIENT_SECRET, expectNoSecret, expectSuccess, mappedFields, pasteParameters, runAgainst, sha256, useEmulator } from './support';
+import { CLIENT_ID, CLIENT_SECRET, expectNoSecret, expectSuccess, inferRequests, mappedFields, pasteParameters, runAgainst, sha256, useEmulator } from './support';
 
 const env = useEmulator('txt2img');
 const unhandled = watchUnhandledRejections();
@@ -58,6 +58,32 @@ describe("n8n's in-memory binary mode", () => {
 			expect(sha256(secondBytes)).toBe(sha256(firstBytes));
 			expectNoSecret(second, env.emulator);
 			await second.dispose();
+		} finally {
+			stores.restore();
+		}
+		await unhandled.expectNone();
+	}, 60_000);
+
+	it('an answer without a length (Stream logs), larger than the first reservation, is handed over whole too', async () => {
+		// Over the 16 MB reserved for an output of unknown size: the bytes move once.
+		const bytes = 20 * 1024 * 1024 + 3;
+		env.emulator.setBehaviour({ outputBytes: bytes });
+		const parameters = pasteParameters('txt2img', { resultMode: 'stream', parameters: mappedFields({ '3-inputs-seed': 78 }) });
+		// In filesystem mode first: what n8n stores there is the reference.
+		const onDisk = await runAgainst(env.emulator, { parameters, binaryMode: 'filesystem' });
+		const expected = sha256(await largeFile(onDisk));
+		await onDisk.dispose();
+		await (await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' })).dispose();
+		const stores = watchStores();
+		try {
+			const result = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
+			expect(inferRequests(env.emulator).at(-1)?.form?.logs).toBe('true');
+			const large = await largeFile(result);
+			expect(stores.handed()).toContain(bytes);
+			expect(stores.handed()).not.toContain('stream');
+			expect(large.length).toBe(bytes);
+			expect(sha256(large)).toBe(expected);
+			await result.dispose();
 		} finally {
 			stores.restore();
 		}
