@@ -50,8 +50,8 @@ function findings(results: BenchResults): string[] {
 	const hostedMemory = sizes.map((sizeMB) => `${x(row('hosted', HOSTED_NODE_PATH, sizeMB)?.xSize)}`).join(' / ');
 	const worstBatch = Math.max(...summary.batchRows.map((batch) => batch.xIdeal));
 	return [
-		`**Wall time at ${largest} MB.** The node took ${seconds(jsonFs)} (JSON, filesystem mode) and ${seconds(jsonDefault)} (JSON, in-memory mode) against a floor of ${seconds(floorJson)}. Measured in the same run: the transfer alone, in a process with n8n loaded, took ${seconds(transferInN8n)}, and n8n storing a ready Buffer took ${seconds(storeFs)} (filesystem) and ${seconds(storeDefault)} (in-memory: it base64-encodes the file again). The rest is decoding the base64 (one native decode per network piece, written into blocks of at most 1 MB) and V8's garbage collection. n8n's request helper (axios on Node's HTTP client) copies every body piece out of the socket's buffer, so about 2.3× the output passes through the process as network and output buffers. A buffer that lives through two young-generation collections is promoted, and then only a full collection of the whole heap, n8n's included, frees it: with 8 MB decode blocks, which each live through many pieces, that happened about 16 times per 200 MB run and the node took about 2 s in filesystem mode; 1 MB blocks cut that to a few. In in-memory mode n8n keeps every block until the stream ends, then joins them and base64-encodes the file, so those collections and copies stay. For comparison, the node's version before the verified-package rewrite read bodies with undici (no copy per piece, pooled connections) and measured 1.9× (JSON, filesystem), 1.7× (SSE, filesystem) and 2.4-2.7× (in-memory) on this kind of machine. The Targets table above says which rows reach the 1.5× wall target in this run; where one does not, these figures say where the time goes.`,
-		`**n8n's in-memory binary mode sets the memory floor there.** Given an output that is already one Buffer, n8n itself peaks at ${x(storeDefault?.xSize)} the output size at ${largest} MB (it keeps the file as a base64 string in the item). Given a stream, it also concatenates the chunks into one Buffer first (another 1×). So no node can get below about 2.3× in that mode, and a node that does not know the size in advance (the node learns it only when the base64 string ends) not below about 3.3×. The node measured ${x(jsonDefault?.xSize)} (JSON) and ${x(sseDefault?.xSize)} (SSE): what it holds itself is the decoded output, once.`,
+		`**Wall time at ${largest} MB.** The node took ${seconds(jsonFs)} (JSON, filesystem mode) and ${seconds(jsonDefault)} (JSON, in-memory mode) against a floor of ${seconds(floorJson)}. Measured in the same run: the transfer alone, in a process with n8n loaded, took ${seconds(transferInN8n)}, and n8n storing a ready Buffer took ${seconds(storeFs)} (filesystem) and ${seconds(storeDefault)} (in-memory: it base64-encodes the file again). The rest is decoding the base64 (one native decode per network piece, written into blocks of at most 1 MB) and V8's garbage collection. n8n's request helper (axios on Node's HTTP client) copies every body piece out of the socket's buffer, so about 2.3× the output passes through the process as network and output buffers. A buffer that lives through two young-generation collections is promoted, and then only a full collection of the whole heap, n8n's included, frees it: with 8 MB decode blocks, which each live through many pieces, that happened about 16 times per 200 MB run and the node took about 2 s in filesystem mode; 1 MB blocks cut that to a few. In in-memory mode n8n, given a stream, keeps every block until the stream ends, then joins them into a fresh Buffer; the node therefore copies each output into one Buffer reserved up front and hands n8n that (see below), which leaves n8n only its base64 encoding of the file. For comparison, the node's version before the verified-package rewrite read bodies with undici (no copy per piece, pooled connections) and measured 1.9× (JSON, filesystem), 1.7× (SSE, filesystem) and 2.4-2.7× (in-memory) on this kind of machine. The Targets table above says which rows reach the 1.5× wall target in this run; where one does not, these figures say where the time goes.`,
+		`**n8n's in-memory binary mode sets the memory floor there.** Given an output that is already one Buffer, n8n itself peaks at ${x(storeDefault?.xSize)} the output size at ${largest} MB (it keeps the file as a base64 string in the item). Given a stream, it would also concatenate the chunks into one Buffer first (another 1×, on top of the chunks). The node hands it one Buffer instead, so the floor in that mode is about 2.3×: the file once as bytes, and once as base64 text. The node measured ${x(jsonDefault?.xSize)} (JSON) and ${x(sseDefault?.xSize)} (SSE): what it holds itself is the decoded output, once, plus the decoder's network pieces and blocks in flight.`,
 		`**In n8n's filesystem binary mode** (the default of n8n 2.x) the node peaked at ${x(jsonFs?.xSize)} (JSON) and ${x(sseFs?.xSize)} (SSE) of the output at ${largest} MB: each output goes to n8n while it is still arriving, so the node never holds a whole file. Memory above baseline at ${sizes.join(' / ')} MB: ${fsMemory('wait')} (JSON), ${fsMemory('stream')} (SSE): it levels off instead of growing with the output; see [How outputs reach n8n](#how-outputs-reach-n8n).`,
 		`**Small outputs.** At ${smallest} MB the ratios mostly show fixed costs: one run's young-generation heap, network buffers and n8n's run bookkeeping come to ${smallMemory} above baseline (in-memory and filesystem mode, JSON), whatever the output size, and a few milliseconds of wall time weigh heavily against a floor of ${seconds(row('wait', 'floor', smallest))}.`,
 		`**Against the reference clients** at ${largest} MB: reading the whole body as text, then JSON.parse, then decoding took ${seconds(naive)} and peaked at ${x(naive?.xSize)} the output; the node took ${seconds(jsonDefault)} (in-memory mode) and ${seconds(jsonFs)} (filesystem mode). The official TypeScript client's SSE loop re-splits its whole buffer on every chunk, so its time grows with the square of the size: at ${officialSize} MB it took ${seconds(official)} where the node took ${seconds(sseNodeAtOfficial)}.`,
@@ -75,7 +75,8 @@ export function performanceMarkdown(results: BenchResults): string {
 ViewComfy returns every output file as base64 inside one JSON body (Wait for result) or one SSE
 \`data:\` line (Stream logs); a video can be hundreds of MB. The node never holds the body as one
 string: it tracks the JSON structure as bytes arrive, decodes the base64 of each output once,
-straight into blocks of at most 1 MB, and hands those to n8n's binary data helpers.
+straight into blocks of at most 1 MB, and hands the bytes to n8n's binary data helpers: as a
+stream in n8n's filesystem mode, as one Buffer in the modes where n8n keeps whole files.
 
 The figures below come from a real full run of \`npm run bench\` on ${date}: Node ${meta.node},
 ${meta.platform}, ${meta.cpus} CPU cores, ${meta.totalMemoryGB} GB RAM, commit ${meta.commit}. The machine was shared
@@ -138,12 +139,22 @@ loop waits while n8n catches up. The stream is the node's own \`OutputByteStream
 \`Readable\` (a verified community node may not import \`node:stream\`): it offers exactly the two
 ways n8n reads a stream, an async iterable for the filesystem store's \`fs.promises.writeFile\`,
 and data/end/error/close events for \`binaryToBuffer\` in the in-memory and database modes. In
-filesystem mode n8n writes the file as it arrives, so memory stays flat as outputs grow. In
-in-memory mode nothing changes: n8n concatenates the stream and keeps the file as base64 in the
-item either way. An answer that names a file only after its data falls back to collecting that
-output in memory. Hosted API downloads take the same way: a file's download goes into such a stream
-as it arrives (its network pieces copied into 1 MB blocks, as they come from separate buffers), and
-a retried download destroys the failed attempt's stream and opens a fresh one.
+filesystem mode n8n writes the file as it arrives, so memory stays flat as outputs grow.
+
+n8n's in-memory, database and S3 modes gather every file into one Buffer before storing it, and
+joining a stream's blocks costs them a fresh copy of the file while every block stays alive. Once
+the node has seen from a stored file that n8n runs in one of those modes (the mode is fixed for the
+life of an n8n process; until then outputs are streamed), it copies each output into one Buffer
+reserved up front and hands n8n that Buffer: the size the answer announces (3/4 of the body left
+in a JSON answer's Content-Length, a download's Content-Length), or 16 MB for a Stream logs answer,
+enlarged once to at least 512 MB of address space (the system maps those pages only as they are
+written) if the file outgrows it. The decoder's blocks are then let go at once and reused.
+
+An answer that names a file only after its data falls back to collecting that output in memory.
+Hosted API downloads take the same ways: a file's download goes into such a stream as it arrives
+(its network pieces copied into 1 MB blocks, as they come from separate buffers), or into one
+Buffer of its Content-Length, and a retried download drops the failed attempt's file and starts a
+fresh one.
 
 ## Running it
 
