@@ -1,15 +1,16 @@
 /**
  * In n8n's stores that gather whole files (in-memory, database, S3), each output is gathered into
  * one Buffer (of the size the answer announces, or a first guess enlarged once) and handed to n8n
- * whole, instead of as a stream that n8n joins itself. The node learns the store's mode from the first file n8n stores, so the
- * first run of a process streams. What n8n's BinaryDataService is handed is watched on the real
- * service; every file must come out byte for byte, whichever way it went.
+ * whole, instead of as a stream that n8n joins itself. The node learns the store's mode from the
+ * first file n8n stores, so the first run of a process streams. What n8n's BinaryDataService is
+ * handed is watched on the real service; every file must come out byte for byte, whichever way
+ * it went.
  */
 import { gzipSync } from 'node:zlib';
 
 import { BinaryDataService } from 'n8n-core';
 
-import { runNode } from '../../harness';
+import { runNode, type RunResult } from '../../harness';
 import { seededBytes } from '../../unit/transport/pieces';
 import { startServer, type LoopbackServer } from '../transport/loopback';
 import { watchUnhandledRejections } from '../unhandledRejections';
@@ -20,17 +21,31 @@ const unhandled = watchUnhandledRejections();
 
 const LARGE_BYTES = 6 * 1024 * 1024 + 5;
 
-/** What each call of n8n's BinaryDataService.store was handed: a Buffer (its length) or a stream. */
-function watchStores(): { handed: () => Array<number | 'stream'>; restore: () => void } {
-	const store = jest.spyOn(BinaryDataService.prototype, 'store');
+/**
+ * What n8n's BinaryDataService.store was handed since the last `mark()`, call by call: a Buffer
+ * (its length) or a stream. Watched in every test of this file.
+ */
+function watchStores(): { mark: () => void; handed: () => Array<number | 'stream'> } {
+	let store: jest.SpiedFunction<BinaryDataService['store']> | undefined;
+	let from = 0;
+	beforeEach(() => {
+		store = jest.spyOn(BinaryDataService.prototype, 'store');
+		from = 0;
+	});
+	afterEach(() => store?.mockRestore());
+	const calls = () => store?.mock.calls ?? [];
 	return {
-		handed: () => store.mock.calls.map(([, data]) => (Buffer.isBuffer(data) ? data.length : 'stream')),
-		restore: () => store.mockRestore(),
+		mark: () => {
+			from = calls().length;
+		},
+		handed: () => calls().slice(from).map(([, data]) => (Buffer.isBuffer(data) ? data.length : 'stream')),
 	};
 }
 
+const stores = watchStores();
+
 /** The large output's bytes as n8n holds them. */
-async function largeFile(result: Awaited<ReturnType<typeof runAgainst>>): Promise<Buffer> {
+async function largeFile(result: RunResult): Promise<Buffer> {
 	const item = expectSuccess(result).find((candidate) => candidate.binary?.data.fileName === 'large_00001.mp4');
 	if (!item) throw new Error('no item carries the large output');
 	return await result.binaryBuffer(item);
@@ -39,28 +54,22 @@ async function largeFile(result: Awaited<ReturnType<typeof runAgainst>>): Promis
 describe("n8n's in-memory binary mode", () => {
 	it('streams until n8n has stored a file, then hands each announced output over as one Buffer of its size', async () => {
 		env.emulator.setBehaviour({ outputBytes: LARGE_BYTES });
-		const stores = watchStores();
-		try {
-			const first = await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' });
-			const firstBytes = await largeFile(first);
-			// Nothing was known of n8n's store when the first output began: it was streamed.
-			expect(stores.handed()[0]).toBe('stream');
-			await first.dispose();
+		const first = await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' });
+		const firstBytes = await largeFile(first);
+		// Nothing was known of n8n's store when the first output began: it was streamed.
+		expect(stores.handed()[0]).toBe('stream');
+		await first.dispose();
 
-			const storesBefore = stores.handed().length;
-			const second = await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' });
-			const secondBytes = await largeFile(second);
-			const handed = stores.handed().slice(storesBefore);
-			// Every output of the second run went over whole, the large one at exactly its size.
-			expect(handed).toContain(LARGE_BYTES);
-			expect(handed).not.toContain('stream');
-			expect(secondBytes.length).toBe(LARGE_BYTES);
-			expect(sha256(secondBytes)).toBe(sha256(firstBytes));
-			expectNoSecret(second, env.emulator);
-			await second.dispose();
-		} finally {
-			stores.restore();
-		}
+		stores.mark();
+		const second = await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' });
+		const secondBytes = await largeFile(second);
+		// Every output of the second run went over whole, the large one at exactly its size.
+		expect(stores.handed()).toContain(LARGE_BYTES);
+		expect(stores.handed()).not.toContain('stream');
+		expect(secondBytes.length).toBe(LARGE_BYTES);
+		expect(sha256(secondBytes)).toBe(sha256(firstBytes));
+		expectNoSecret(second, env.emulator);
+		await second.dispose();
 		await unhandled.expectNone();
 	}, 60_000);
 
@@ -74,19 +83,15 @@ describe("n8n's in-memory binary mode", () => {
 		const expected = sha256(await largeFile(onDisk));
 		await onDisk.dispose();
 		await (await runAgainst(env.emulator, { parameters: pasteParameters('txt2img'), binaryMode: 'default' })).dispose();
-		const stores = watchStores();
-		try {
-			const result = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
-			expect(inferRequests(env.emulator).at(-1)?.form?.logs).toBe('true');
-			const large = await largeFile(result);
-			expect(stores.handed()).toContain(bytes);
-			expect(stores.handed()).not.toContain('stream');
-			expect(large.length).toBe(bytes);
-			expect(sha256(large)).toBe(expected);
-			await result.dispose();
-		} finally {
-			stores.restore();
-		}
+		stores.mark();
+		const result = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
+		expect(inferRequests(env.emulator).at(-1)?.form?.logs).toBe('true');
+		const large = await largeFile(result);
+		expect(stores.handed()).toContain(bytes);
+		expect(stores.handed()).not.toContain('stream');
+		expect(large.length).toBe(bytes);
+		expect(sha256(large)).toBe(expected);
+		await result.dispose();
 		await unhandled.expectNone();
 	}, 60_000);
 
@@ -99,27 +104,23 @@ describe("n8n's in-memory binary mode", () => {
 		const completeSizes = expectSuccess(whole).map((item) => item.binary?.data.bytes);
 		await whole.dispose();
 		env.emulator.setBehaviour({ outputBytes: LARGE_BYTES, resetAfterHeaders: 1 });
-		const stores = watchStores();
-		try {
-			const result = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
-			expect(result.status).toBe('error');
-			expect(result.error?.message).toMatch(/interrupted|cut off|connection/i);
-			// The cut comes 16 kB into the body: an output that arrived whole before it may have been
-			// stored, but no part of the cut one was handed to n8n.
-			for (const handed of stores.handed()) expect(completeSizes).toContain(handed);
-			expect(stores.handed()).not.toContain(LARGE_BYTES);
-			await result.dispose();
-		} finally {
-			stores.restore();
-		}
+		stores.mark();
+		const result = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/interrupted|cut off|connection/i);
+		// The cut comes 16 kB into the body: an output that arrived whole before it may have been
+		// stored, but no part of the cut one was handed to n8n.
+		for (const handed of stores.handed()) expect(completeSizes).toContain(handed);
+		expect(stores.handed()).not.toContain(LARGE_BYTES);
+		await result.dispose();
 		await unhandled.expectNone();
 	});
 });
 
 describe('an answer compressed on the way', () => {
 	let server: LoopbackServer;
-	// Compressible, so the compressed body is far shorter than the file: its Content-Length
-	// understates the output, and the reserved Buffer has to grow.
+	// Compressed, the answer is shorter than the file (base64 text carries 6 bits per character):
+	// its Content-Length understates the output, and the reserved Buffer has to grow.
 	const video = Buffer.concat(Array.from({ length: 64 }, (_, i) => seededBytes(32 * 1024, i % 4)));
 	let acceptEncoding = '';
 
@@ -149,19 +150,15 @@ describe('an answer compressed on the way', () => {
 				credentials: { endpointUrl: server.url('/api'), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
 			});
 		await (await run()).dispose();
-		const stores = watchStores();
-		try {
-			const result = await run();
-			const [item] = expectSuccess(result);
-			expect(acceptEncoding).toMatch(/gzip/);
-			const bytes = await result.binaryBuffer(item);
-			expect(bytes.length).toBe(video.length);
-			expect(sha256(bytes)).toBe(sha256(video));
-			// In-memory mode: handed over whole although the answer announced far fewer bytes.
-			expect(stores.handed()).toEqual([binaryMode === 'default' ? video.length : 'stream']);
-			await result.dispose();
-		} finally {
-			stores.restore();
-		}
+		stores.mark();
+		const result = await run();
+		const [item] = expectSuccess(result);
+		expect(acceptEncoding).toMatch(/gzip/);
+		const bytes = await result.binaryBuffer(item);
+		expect(bytes.length).toBe(video.length);
+		expect(sha256(bytes)).toBe(sha256(video));
+		// In-memory mode: handed over whole although the answer announced fewer bytes.
+		expect(stores.handed()).toEqual([binaryMode === 'default' ? video.length : 'stream']);
+		await result.dispose();
 	});
 });
