@@ -52,8 +52,12 @@ function report(label: string, result: AnalysisResult): number {
 	return count;
 }
 
-/** Packs the package (prepack builds it) and unpacks the tarball into a temporary folder. */
+/**
+ * Builds and packs the package and unpacks the tarball into a temporary folder. The build is run
+ * here, not left to `prepack`: the project's .npmrc sets ignore-scripts, which skips npm's hooks.
+ */
 function unpackTarball(): { dir: string; cleanup: () => void } {
+	execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	const work = mkdtempSync(join(tmpdir(), 'viewcomfy-scan-'));
 	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));

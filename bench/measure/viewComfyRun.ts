@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 /**
  * Runs the real ViewComfy node (its execute path, n8n-core's engine and binary helpers) through
  * the test harness, with the benchmark's credentials and parameters.
@@ -17,7 +18,7 @@ import { check } from './timed';
 const WORKFLOW_JSON = readFileSync(resolve(__dirname, '../../test/fixtures/workflows/txt2img.json'), 'utf8');
 // Named with its extension: plain `ViewComfy.node` resolves to ViewComfy.node.json (the codex
 // file next to it) under tsx, which the benchmark children run with.
-const { ViewComfy } = require(resolve(__dirname, '../../nodes/ViewComfy/ViewComfy.node.ts')) as typeof import('../../nodes/ViewComfy/ViewComfy.node');
+const { ViewComfy } = createRequire(__filename)(resolve(__dirname, '../../nodes/ViewComfy/ViewComfy.node.ts')) as typeof import('../../nodes/ViewComfy/ViewComfy.node');
 const node = { typeName: 'n8n-nodes-viewcomfy.viewComfy', type: new ViewComfy(), name: 'ViewComfy' };
 const credentialType = new ViewComfyApi();
 

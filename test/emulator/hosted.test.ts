@@ -46,16 +46,14 @@ function status(ids: string[], headers: Record<string, string> = CREDENTIALS): P
 	return fetch(`${emu.origin}/api/workflow/infer/?${query}`, { headers });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function records(ids: string[]): Promise<any[]> {
+async function records(ids: string[]) {
 	const res = await status(ids);
 	expect(res.status).toBe(200);
 	return await json(res);
 }
 
 /** Polls until the run is no longer `running`; returns every status seen, in order. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function pollToEnd(id: string): Promise<{ seen: string[]; last: any }> {
+async function pollToEnd(id: string) {
 	const seen: string[] = [];
 	for (;;) {
 		const [record] = await records([id]);
@@ -150,7 +148,7 @@ describe('status', () => {
 		const a = await submitted();
 		const b = await submitted({ params: { ...small, '3-inputs-seed': 8 } });
 		const list = await records([b, randomUUID(), a]);
-		expect(list.map((r) => r.promptId)).toEqual([b, a]);
+		expect(list.map((r: { promptId: string }) => r.promptId)).toEqual([b, a]);
 		expect(emu.requests.at(-1)?.hosted?.promptIds).toHaveLength(3);
 	});
 

@@ -44,14 +44,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What the driver printed after `RESULT `, and everything else it printed. */
-function parseDriverOutput(stdout: string): { result: unknown; printed: string } {
+function parseDriverOutput(stdout: string) {
 	const at = stdout.lastIndexOf('\nRESULT ');
 	if (at < 0) throw new Error(`the driver printed no RESULT line:\n${stdout}`);
 	return { result: JSON.parse(stdout.slice(at + '\nRESULT '.length)), printed: stdout.slice(0, at) };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function python(...args: string[]): Promise<{ result: any; printed: string; stderr: string }> {
+async function python(...args: string[]) {
 	const { stdout, stderr } = await run(PYTHON, [join(DRIVERS, 'driver.py'), CLIENTS_DIR, emu.origin, ...args], { timeout: 60_000 });
 	return { ...parseDriverOutput(stdout), stderr };
 }
@@ -116,8 +115,7 @@ const noSecret = (text: string) => expect(text).not.toContain(CREDENTIALS.client
 		const { result, printed } = parseDriverOutput(stdout);
 		expect(printed).toContain('"got prompt"');
 		expect(printed).toContain('Result message received.');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		const r = result as any;
+		const r = result;
 		expect(r).toMatchObject({ status: 'success' });
 		expect(r.outputs.map((o: { filename: string }) => o.filename)).toEqual(['ComfyUI_00001_.png', 'input_img.png']);
 		expect(r.files.map((f: { status: number; head: string }) => [f.status, f.head])).toEqual([

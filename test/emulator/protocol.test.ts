@@ -205,7 +205,7 @@ describe('logs=true', () => {
 		const logs = events.filter((e) => e.event === 'log_message').map((e) => e.data);
 		expect(logs[0]).toBe('got prompt');
 		expect(logs).toContain('  0%|          | 0/8 [00:00<?, ?it/s]');
-		expect(logs.some((l) => /^ 50%\|█████     \| 4\/8 \[\d\d:\d\d<\d\d:\d\d, [\d.]+(it\/s|s\/it)\]$/.test(l))).toBe(true);
+		expect(logs.some((l) => /^ 50%\|█{5} {5}\| 4\/8 \[\d\d:\d\d<\d\d:\d\d, [\d.]+(it\/s|s\/it)\]$/.test(l))).toBe(true);
 		expect(logs[logs.length - 1]).toMatch(/^Prompt executed in \d+\.\d\d seconds$/);
 		const last = events[events.length - 1];
 		expect(last.event).toBe('prompt_result');

@@ -88,8 +88,7 @@ function until(heard: Heard, done: (h: Heard) => boolean, ms = 5000): Promise<vo
 const named = (heard: Heard, event: string) => heard.events.filter((e) => e.event === event);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function records(ids: string[]): Promise<any[]> {
+async function records(ids: string[]) {
 	const res = await fetch(`${emu.origin}/api/workflow/infer/?${ids.map((id) => `prompt_ids=${id}`).join('&')}`, { headers: CREDENTIALS });
 	expect(res.status).toBe(200);
 	return await json(res);
@@ -151,8 +150,7 @@ describe('a run routed by sid', () => {
 		expect(logs.at(-1)?.data).toMatch(/^Prompt executed in 0\.30 seconds$/);
 		expect(heard.events.at(-1)?.event).toBe('infer_result_message');
 
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		const result = named(heard, 'infer_result_message')[0].data as any;
+		const result = JSON.parse(JSON.stringify(named(heard, 'infer_result_message')[0].data));
 		expect(Object.keys(result).sort()).toEqual([...PROMPT_RESULT_PARAMS].sort());
 		expect(result).toMatchObject({ prompt_id: promptId, status: 'success', completed: true, execution_time_seconds: 0.3, error_data: null });
 		expect(result.prompt['3'].inputs.seed).toBe(7);

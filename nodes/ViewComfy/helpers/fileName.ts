@@ -8,8 +8,11 @@ export const MAX_FILE_NAME_LENGTH = 200;
 /** Longest tail after the last dot still kept as an extension when a long name is shortened. */
 const MAX_EXTENSION_LENGTH = 16;
 
-/** C0/C1 controls (NUL included) and the bidirectional overrides that can disguise an extension. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * C0/C1 controls (NUL included: `\p{Cc}` is U+0000-U+001F and U+007F-U+009F) and the bidirectional
+ * overrides that can disguise an extension.
+ */
+const INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Characters Windows refuses in file names (the separators are handled before). */
 const RESERVED = /[<>:"|?*]/g;

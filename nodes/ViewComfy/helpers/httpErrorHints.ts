@@ -39,6 +39,9 @@ const MAX_INSPECTED_LENGTH = 64 * 1024;
 /** Validation errors listed in the description before "and N more". */
 const MAX_LISTED_ERRORS = 5;
 
+/** A run of whitespace, C0 controls and DEL: `\p{Cc}` without the C1 block U+0080-U+009F. */
+const WHITESPACE_OR_C0_RUN = /(?:(?![\u0080-\u009f])[\s\p{Cc}])+/gu;
+
 const ENTITIES: Readonly<Record<string, string>> = {
 	'&amp;': '&',
 	'&lt;': '<',
@@ -61,7 +64,7 @@ export function bodyExcerpt(text: string, max = MAX_EXCERPT_LENGTH): string {
 	if (typeof text !== 'string') return '';
 	let inspected = text.slice(0, MAX_INSPECTED_LENGTH);
 	if (/^\s*<(!doctype|html|head|body|title|h1|p)\b/i.test(inspected)) inspected = htmlText(inspected);
-	return truncate(inspected.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim(), max);
+	return truncate(inspected.replace(WHITESPACE_OR_C0_RUN, ' ').trim(), max);
 }
 
 interface ServerError {

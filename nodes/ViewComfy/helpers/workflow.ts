@@ -18,6 +18,9 @@ export const MAX_INPUT_DEPTH = 64;
 /** Characters shown either side of a JSON syntax error. */
 const EXCERPT_RADIUS = 30;
 
+/** One C0 control or DEL: `\p{Cc}` without the C1 block U+0080-U+009F. */
+const C0_OR_DEL = /(?![\u0080-\u009f])\p{Cc}/gu;
+
 export function hasOwn(target: object, key: string): boolean {
 	return Object.prototype.hasOwnProperty.call(target, key);
 }
@@ -91,7 +94,7 @@ function locate(text: string, offset: number): JsonErrorLocation {
 	const to = Math.min(lineEnd, clamped + EXCERPT_RADIUS);
 	const excerpt =
 		(from > lineStart ? '…' : '') +
-		text.slice(from, to).replace(/[\u0000-\u001f\u007f]/g, ' ') +
+		text.slice(from, to).replace(C0_OR_DEL, ' ') +
 		(to < lineEnd ? '…' : '');
 	return { line, column: clamped - lineStart + 1, excerpt: excerpt.trim() };
 }

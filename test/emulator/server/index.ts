@@ -37,7 +37,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 	const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
 	const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
 	const signer = new LinkSigner();
-	let sockets: HostedSocketHub | undefined;
+	// Made once the server exists; the context's getter is only read after that.
+	const late: { sockets?: HostedSocketHub } = {};
 	const ctx: EmulatorContext = {
 		state,
 		workflow: loadWorkflow(options.workflow ?? DEFAULT_WORKFLOW_PATH),
@@ -50,13 +51,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 			runs: new HostedRuns(),
 			signer,
 			get sockets() {
-				return sockets!;
+				return late.sockets!;
 			},
 		},
 	};
 	const server = createServer(createRequestListener(ctx));
 	// Socket.IO on the same origin, as on api.viewcomfy.com; it answers /socket.io/ before the routes.
-	sockets = new HostedSocketHub(server, { state, clientId, clientSecret, signer });
+	late.sockets = new HostedSocketHub(server, { state, clientId, clientSecret, signer });
 	// Long simulated runs must not be cut by Node's default request timeouts.
 	server.requestTimeout = 0;
 	server.headersTimeout = 0;

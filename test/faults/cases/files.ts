@@ -25,7 +25,8 @@ function isSafeBaseName(name: string | undefined): boolean {
 		typeof name === 'string' &&
 		name.length > 0 &&
 		name.length <= 200 &&
-		!/[\\/\u0000-\u001f]/.test(name) &&
+		!/[\\/]/.test(name) &&
+		![...name].some((c) => c.charCodeAt(0) < 0x20) &&
 		!name.startsWith('.')
 	);
 }

@@ -24,7 +24,7 @@ export interface CaseContext {
 const registered: string[] = [];
 const observations = new Map<string, Observation>();
 
-const ANSI = /\u001b\[[0-9;]*m/g;
+const ANSI = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, 'g');
 
 /** The matcher line and jest's "Expected …" line: what was wanted, without the received dump. */
 function failureSummary(error: unknown): string {

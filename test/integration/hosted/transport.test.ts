@@ -139,12 +139,12 @@ describe('redirects', () => {
 	});
 
 	it('a download link redirecting, even to the API origin itself: never with credentials', async () => {
-		let api: LoopbackServer | undefined;
+		const late: { api?: LoopbackServer } = {};
 		const storage = await server((_req, res) => {
-			res.writeHead(302, { location: api!.url('/storage/out.png') });
+			res.writeHead(302, { location: late.api!.url('/storage/out.png') });
 			res.end();
 		});
-		api = await server((req, res) => {
+		late.api = await server((req, res) => {
 			const url = new URL(req.url ?? '/', 'http://x');
 			if (url.pathname === '/storage/out.png') {
 				res.writeHead(200, { 'content-type': 'image/png' });
@@ -154,6 +154,7 @@ describe('redirects', () => {
 			if (url.pathname === '/api/workflow/infer/') return json(res, 200, [finished('p1', storage.url('/signed'))]);
 			json(res, 404, {});
 		});
+		const api = late.api;
 		const outcomes = await fetchHostedRuns(client(api.origin), ['p1'], { ...options(), wait: false });
 		const outcome = outcomes.get('p1')!;
 		expect(outcome.ok && Buffer.concat(outcome.value.result.outputs[0].chunks).toString()).toBe('from storage');

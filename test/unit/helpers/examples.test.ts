@@ -6,8 +6,18 @@ import { buildParams } from '../../../nodes/ViewComfy/helpers/params';
 import { parseViewComfyFile, readAppFieldValues, selectAppWorkflow } from '../../../nodes/ViewComfy/helpers/viewComfyApp';
 import { parseWorkflowJson } from '../../../nodes/ViewComfy/helpers/workflow';
 
-function viewComfyNode(file: string): Record<string, any> {
-	const workflow = JSON.parse(readFileSync(join(__dirname, '../../../examples', file), 'utf8')) as { nodes: Array<{ type: string; parameters: Record<string, any> }> };
+/** The ViewComfy node's parameters that these tests read, as an example file stores them. */
+interface ExampleParameters {
+	workflowSource?: string;
+	viewComfyJson: string;
+	appWorkflow: string;
+	appInputs: { value: Record<string, unknown> };
+	workflowJson: string;
+	parameters: { value: Record<string, unknown> };
+}
+
+function viewComfyNode(file: string): ExampleParameters {
+	const workflow = JSON.parse(readFileSync(join(__dirname, '../../../examples', file), 'utf8')) as { nodes: Array<{ type: string; parameters: ExampleParameters }> };
 	return workflow.nodes.find((node) => node.type === 'n8n-nodes-viewcomfy.viewComfy')!.parameters;
 }
 
