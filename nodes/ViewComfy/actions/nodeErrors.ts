@@ -6,6 +6,7 @@ import { redactSecrets } from '../helpers/redact';
 import { RunFailedError } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
 import { InferHttpError } from '../transport/direct/directErrors';
+import { InputFileError } from '../transport/http/errors';
 import { HostedError, HostedHttpError, HostedNetworkError } from '../transport/hosted/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -61,7 +62,7 @@ function explain(error: unknown): Explanation {
 	if (error instanceof HostedHttpError) {
 		return { message: error.message, description: error.hint, http: { status: error.status, body: error.body } };
 	}
-	if (error instanceof HostedError || error instanceof HostedNetworkError || error instanceof UserInputError) {
+	if (error instanceof HostedError || error instanceof HostedNetworkError || error instanceof UserInputError || error instanceof InputFileError) {
 		return { message: error.message, description: error.hint };
 	}
 	if (error instanceof RunFailedError) {
@@ -85,6 +86,7 @@ export function errorItemJson(nodeError: NodeError, cause: unknown): IDataObject
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.description = nodeError.description;
 	if (cause instanceof InferHttpError || cause instanceof HostedHttpError) json.httpCode = cause.status;
+	if (cause instanceof InputFileError && cause.status !== undefined) json.httpCode = cause.status;
 	// Hosted failures about one run name it, so a workflow can retry or cancel that run.
 	const promptId = (cause as { promptId?: unknown })?.promptId;
 	if (cause instanceof HostedError && typeof promptId === 'string') json.prompt_id = promptId;

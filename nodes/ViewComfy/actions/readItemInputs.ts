@@ -14,6 +14,17 @@ import {
 } from '../helpers/viewComfyApp';
 import { assertApiWorkflow, parseJsonText, parseWorkflowJson } from '../helpers/workflow';
 import { MASK_SUFFIX, parseAdditionalParameters } from '../helpers/params';
+import { DEFAULT_MAX_INPUT_SIZE_MB, parseFileSource } from '../helpers/inputFile';
+import { fetchInputFile } from '../transport/http/inputDownload';
+import { n8nHttpOf } from '../transport/http/n8nHttp';
+
+/** The node options a file input given as a URL is fetched under. */
+interface InputFetchOptions {
+	maxInputSizeMb?: number;
+	timeoutMinutes?: number;
+	maxRetries?: number;
+	maxRetryWaitSeconds?: number;
+}
 
 export type WorkflowSource = 'deployed' | 'paste' | 'viewComfyApp' | 'binary';
 
@@ -129,7 +140,7 @@ export async function readFileParts(ctx: IExecuteFunctions, itemIndex: number): 
 		}
 		parts.push(await readFilePart(ctx, itemIndex, key, entry.binaryProperty || DEFAULT_BINARY_PROPERTY));
 		const mask = (entry.maskBinaryProperty ?? '').trim();
-		if (mask) parts.push(await readFilePart(ctx, itemIndex, `${key}${MASK_SUFFIX}`, mask));
+		if (mask) parts.push(await readFilePart(ctx, itemIndex, `${key}${MASK_SUFFIX}`, mask, `File Inputs → ${key} → Mask`));
 	}
 	return parts;
 }
@@ -147,13 +158,30 @@ export async function readAppFileParts(
 	return parts;
 }
 
+/** A file input from the item's binary property, or fetched from an http(s) URL. */
 async function readFilePart(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	key: string,
-	property: string,
+	value: string,
 	field = `File Inputs → ${key}`,
 ): Promise<FilePart> {
+	const source = parseFileSource(value, field);
+	if (source.kind === 'url') {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as InputFetchOptions;
+		return await fetchInputFile(
+			{ key, url: source.url, field },
+			{
+				http: n8nHttpOf(ctx),
+				maxBytes: Math.floor((options.maxInputSizeMb ?? DEFAULT_MAX_INPUT_SIZE_MB) * 1024 * 1024),
+				timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
+				signal: ctx.getExecutionCancelSignal?.(),
+				maxRetries: options.maxRetries ?? 8,
+				maxRetryWaitMs: (options.maxRetryWaitSeconds ?? 600) * 1000,
+			},
+		);
+	}
+	const property = source.property;
 	const data = await readBinary(ctx, itemIndex, property, field);
 	const meta = ctx.getInputData()[itemIndex].binary![property];
 	return {
@@ -177,7 +205,7 @@ async function readBinary(
 			field,
 			hint: available.length
 				? `This item has binary properties: ${available.join(', ')}. Use one of them.`
-				: 'This item has no binary data at all: add a node before this one that reads or downloads the file.',
+				: 'This item has no binary data at all: add a node before this one that reads the file, or give the file\'s http(s) URL instead.',
 		});
 	}
 	return await ctx.helpers.getBinaryDataBuffer(itemIndex, property);

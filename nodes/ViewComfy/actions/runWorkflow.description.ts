@@ -52,7 +52,8 @@ export const runWorkflowProperties: INodeProperties[] = [
 						name: 'binaryProperty',
 						type: 'string',
 						default: 'data',
-						description: 'Binary property of the input item that holds the file',
+						description:
+							'Binary property of the input item that holds the file, or the file\'s http(s) URL (fetched without the ViewComfy credentials)',
 					},
 					{
 						displayName: 'Mask Binary Property',
@@ -60,7 +61,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						description:
-							'Optional binary property with a mask for this image, sent as &lt;key&gt;-viewcomfymask',
+							'Optional binary property (or http(s) URL) with a mask for this image, sent as &lt;key&gt;-viewcomfymask',
 					},
 				],
 			},
@@ -267,6 +268,16 @@ export const runWorkflowProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description: 'Whether to add the streamed log lines to the output as "logs" (Stream Logs mode)',
+			},
+			{
+				displayName: 'Max Input Size (MB)',
+				name: 'maxInputSizeMb',
+				displayOptions: onlyForRun,
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 512,
+				description:
+					'Largest file a file input given as a URL may have; a larger one fails its item before the run starts',
 			},
 			{
 				displayName: 'Max Output Size (MB)',

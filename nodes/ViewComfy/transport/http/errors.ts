@@ -216,3 +216,20 @@ export function redactSecret<E>(err: E, secret: string): E {
 	}
 	return err;
 }
+
+/**
+ * A file input given as a URL could not be fetched as a file: the message names the field, the
+ * URL without its query (a pre-signed query is a secret too) and, when there was one, the status.
+ */
+export class InputFileError extends ViewComfyTransportError {
+	constructor(
+		readonly field: string,
+		/** The URL without query or fragment. */
+		readonly shownUrl: string,
+		what: string,
+		readonly hint: string,
+		readonly status?: number,
+	) {
+		super(`${field}: the file at ${shownUrl} ${what}`);
+	}
+}
