@@ -1,14 +1,20 @@
+import { startCpuProfile } from '../cpuProfile';
 import { PeakMemoryTracker } from '../peakMemory';
 import type { MeasurementResult } from '../spec';
 
-/** Runs `work` once with wall time and peak memory above a freshly collected baseline. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; result: MeasurementResult }> {
+/**
+ * Runs `work` once with wall time and peak memory above a freshly collected baseline; profiled
+ * when BENCH_CPU_PROFILE names a folder (see cpuProfile.ts), which slows the run down.
+ */
+export async function timed<T>(work: () => Promise<T>, label = 'measured'): Promise<{ value: T; result: MeasurementResult }> {
+	const profiler = await startCpuProfile(label);
 	const memory = PeakMemoryTracker.start();
 	const cpuStart = process.cpuUsage();
 	const start = process.hrtime.bigint();
 	const value = await work();
 	const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
 	const cpu = process.cpuUsage(cpuStart);
+	await profiler?.stop();
 	return { value, result: { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, memory: memory.stop() } };
 }
 
