@@ -37,11 +37,23 @@ export function writeMarker(dir: string, marker: InstallMarker): void {
 	writeFileSync(join(dir, INSTALL_MARKER), JSON.stringify({ ...marker, installedAt: new Date().toISOString() }) + '\n');
 }
 
+/**
+ * The environment for an install outside the repository. Under `npm run …`, npm exports the
+ * project's .npmrc settings to its children, ignore-scripts=true among them; n8n's and Node's own
+ * installs need their install scripts (sqlite3's build, the node package's preinstall), and a
+ * target that must skip them says so with --ignore-scripts, which wins over the environment.
+ */
+function outsideRepoEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	const copy = { ...env };
+	delete copy.npm_config_ignore_scripts;
+	return copy;
+}
+
 /** Runs a command to completion with its output appended to `logFile`. */
 export function runLogged(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
 	const fd = openSync(logFile, 'a');
 	return new Promise<void>((resolve, reject) => {
-		const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
+		const child = spawn(command, args, { cwd, env: outsideRepoEnv(env), stdio: ['ignore', fd, fd] });
 		child.on('error', (error) => reject(new Error(`Could not start ${command}: ${error.message}`)));
 		child.on('close', (code) =>
 			code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}) in ${cwd}; see ${logFile}`)),

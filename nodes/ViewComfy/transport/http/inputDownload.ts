@@ -8,12 +8,11 @@ import type { FilePart } from '../../helpers/interfaces';
 import { looksLikeHtml, nameAndTypeOfDownload, urlForMessages } from '../../helpers/inputFile';
 import { CallDeadline } from './callDeadline';
 import { callFollowingRedirects } from './call';
-import { InferRedirectError, InferTimeoutError, InputFileError, NetworkFailure, ViewComfyTransportError, describeNetworkCode, excerpt, formatBytes, formatDuration } from './errors';
+import { ConnectionError, HttpStatusError, InferRedirectError, InferTimeoutError, InputFileError, NetworkFailure, ViewComfyTransportError, describeNetworkCode, excerpt, formatBytes, formatDuration } from './errors';
 import { declaredBodyBytes, networkErrorCode } from './exchange';
 import type { HttpAnswer, N8nHttp } from './n8nHttp';
 import { isRetryableReadStatus } from './retryPolicy';
 import type { RetryOptions } from './retry';
-import { ConnectionError, HttpStatusError } from './errors';
 
 /** Storage and CDN redirects are short chains; more means a loop. */
 const MAX_INPUT_REDIRECTS = 10;
