@@ -17,13 +17,11 @@ import { MASK_SUFFIX, parseAdditionalParameters } from '../helpers/params';
 import { DEFAULT_MAX_INPUT_SIZE_MB, parseFileSource } from '../helpers/inputFile';
 import { fetchInputFile } from '../transport/http/inputDownload';
 import { n8nHttpOf } from '../transport/http/n8nHttp';
+import { hostedCallOptions, type HostedOptionValues } from './hostedCallOptions';
 
 /** The node options a file input given as a URL is fetched under. */
-interface InputFetchOptions {
+interface InputFetchOptions extends HostedOptionValues {
 	maxInputSizeMb?: number;
-	timeoutMinutes?: number;
-	maxRetries?: number;
-	maxRetryWaitSeconds?: number;
 }
 
 export type WorkflowSource = 'deployed' | 'paste' | 'viewComfyApp' | 'binary';
@@ -169,15 +167,17 @@ async function readFilePart(
 	const source = parseFileSource(value, field);
 	if (source.kind === 'url') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as InputFetchOptions;
+		// The timeout and retry defaults are the ones every other call of the node reads.
+		const { timeoutMs, signal, maxRetries, maxRetryWaitMs } = hostedCallOptions(ctx, options, itemIndex);
 		return await fetchInputFile(
 			{ key, url: source.url, field },
 			{
 				http: n8nHttpOf(ctx),
 				maxBytes: Math.floor((options.maxInputSizeMb ?? DEFAULT_MAX_INPUT_SIZE_MB) * 1024 * 1024),
-				timeoutMs: (options.timeoutMinutes ?? 40) * 60_000,
-				signal: ctx.getExecutionCancelSignal?.(),
-				maxRetries: options.maxRetries ?? 8,
-				maxRetryWaitMs: (options.maxRetryWaitSeconds ?? 600) * 1000,
+				timeoutMs,
+				signal,
+				maxRetries,
+				maxRetryWaitMs,
 			},
 		);
 	}

@@ -8,7 +8,7 @@ import type { FilePart } from '../../helpers/interfaces';
 import { looksLikeHtml, nameAndTypeOfDownload, urlForMessages } from '../../helpers/inputFile';
 import { CallDeadline } from './callDeadline';
 import { callFollowingRedirects } from './call';
-import { ConnectionError, HttpStatusError, InferRedirectError, InferTimeoutError, InputFileError, NetworkFailure, ViewComfyTransportError, describeNetworkCode, excerpt, formatBytes, formatDuration } from './errors';
+import { ConnectionError, HttpStatusError, InferRedirectError, InferTimeoutError, InputFileError, NetworkFailure, describeNetworkCode, excerpt, formatBytes, formatDuration } from './errors';
 import { declaredBodyBytes, networkErrorCode } from './exchange';
 import type { HttpAnswer, N8nHttp } from './n8nHttp';
 import { isRetryableReadStatus } from './retryPolicy';
@@ -114,7 +114,7 @@ async function readFile(
 	);
 	if (failure) {
 		answer.body.destroy();
-		return await Promise.reject(failure);
+		throw failure;
 	}
 	const data = Buffer.concat(chunks, size);
 	const contentType = header('content-type');
@@ -153,6 +153,5 @@ function explainFailure(
 		return fail(`could not be fetched from ${error.host}: ${describeNetworkCode(error.code)}`, 'Check the link, that its host is reachable from the n8n server, and any proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).');
 	}
 	if (error instanceof InferRedirectError) return fail(`could not be fetched: ${error.message}`, 'Check the link in a browser.');
-	if (error instanceof ViewComfyTransportError) return error;
 	return error;
 }
