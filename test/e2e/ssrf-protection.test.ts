@@ -8,7 +8,7 @@
  * - `N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.1/32`: direct wait, direct Stream Logs, a hosted run with
  *   its download and hosted Stream Logs (its socket only right after a request through n8n's
  *   helpers reached the same origin) all work.
- * - Still allowing only 127.0.0.1: a redirect and a hosted download link to 127.0.0.2 are refused
+ * - Still allowing only 127.0.0.1: a redirect, a hosted download link and a file input URL to 127.0.0.2 are refused
  *   with the same clear message; the other origin receives nothing.
  * - The client secret is nowhere in n8n's records, files or logs.
  *
@@ -142,7 +142,14 @@ describeWithSsrf(`e2e: n8n ${n8nVersion()} with SSRF protection on${HAS_SSRF_PRO
 
 		// 3. Still only 127.0.0.1 allowed: the deployment redirects, the hosted API links files, to 127.0.0.2.
 		emulator.setBehaviour({ redirectToOrigin: other.origin, hostedLinkOrigin: other.origin });
-		redirected = await execute('e2e: SSRF, other origin', [run('Redirected', {}), run('Linked elsewhere', {}, true)]);
+		redirected = await execute('e2e: SSRF, other origin', [
+			run('Redirected', {}),
+			run('Linked elsewhere', {}, true),
+			run('File from elsewhere', {
+				workflowJson: fixtureWorkflowText('img2img'),
+				fileInputs: { file: [{ key: '10-inputs-image', binaryProperty: `${other.origin}/inputs/cat.png?X-Amz-Signature=abc` }] },
+			}),
+		]);
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -218,6 +225,10 @@ describeWithSsrf(`e2e: n8n ${n8nVersion()} with SSRF protection on${HAS_SSRF_PRO
 			const origin = other.origin.replace(/\./g, '\\.');
 			expectRefusal(redirected, 'Linked elsewhere', new RegExp(`${origin}/__hosted-files/[^?\\s]+\\.png`), 'a hosted download link', 'fetch its files with Get Results');
 			expect(only(redirected, 'Linked elsewhere').json.error).not.toMatch(/X-Amz|Signature|\?/);
+		});
+
+		it('refuses a file input URL on 127.0.0.2, naming the field, shown without its query', () => {
+			expectRefusal(redirected, 'File from elsewhere', `${other.origin}/inputs/cat.png`, 'a file input URL \\(File Inputs → 10-inputs-image\\)', 'link the file from a host this n8n may reach');
 		});
 
 		it('the other origin received nothing', () => {
