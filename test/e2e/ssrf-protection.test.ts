@@ -36,7 +36,9 @@ const DEPLOYMENT_URL = 'https://team--viewcomfy-deployment.modal.run/';
 const HOSTED_CREDENTIAL = { id: 'ViewComfySsrfHst', name: 'ViewComfy hosted API (local emulator)' };
 const PROMPT = 'a lighthouse at dusk';
 const LIVE = Number(process.versions.node.split('.')[0]) >= 22;
-const HOW_TO_ALLOW = /^An n8n administrator can allow it: add 127\.0\.0\.[12] to N8N_SSRF_ALLOWED_HOSTNAMES, or 127\.0\.0\.[12]\/32 to N8N_SSRF_ALLOWED_IP_RANGES/;
+/** An address in the URL: n8n checks it against N8N_SSRF_ALLOWED_IP_RANGES only (not the host names). */
+const HOW_TO_ALLOW =
+	/^An n8n administrator can allow it: add 127\.0\.0\.[12]\/32 to N8N_SSRF_ALLOWED_IP_RANGES \(a comma-separated list in n8n's environment; N8N_SSRF_ALLOWED_HOSTNAMES does not cover a URL that is an address\), then restart n8n\. /;
 
 const run = (name: string, parameters: Record<string, unknown>, hosted = false): NodeSpec =>
 	viewComfyNode(

@@ -93,7 +93,7 @@ describe("n8n's SSRF refusal", () => {
 			"n8n's SSRF protection refused the request to http://127.0.0.2:8188/run, the Endpoint URL: a restricted address on this n8n instance, so nothing was sent there",
 		);
 		expect(refused.hint).toBe(
-			"An n8n administrator can allow it: add 127.0.0.2 to N8N_SSRF_ALLOWED_HOSTNAMES, or 127.0.0.2/32 to N8N_SSRF_ALLOWED_IP_RANGES (comma-separated lists in n8n's environment), then restart n8n. " +
+			"An n8n administrator can allow it: add 127.0.0.2/32 to N8N_SSRF_ALLOWED_IP_RANGES (a comma-separated list in n8n's environment; N8N_SSRF_ALLOWED_HOSTNAMES does not cover a URL that is an address), then restart n8n. " +
 				'If the Endpoint URL is not the deployment you meant, correct it in the ViewComfy credential instead.',
 		);
 		expect(`${refused.message} ${refused.hint}`).not.toContain('pre-signed-secret');
@@ -131,8 +131,15 @@ describe("n8n's SSRF refusal", () => {
 		const v4 = new SsrfRefusedError('http://files.internal/a.png', 'files.internal', 'download', '10.1.2.3');
 		expect(v4.message).toContain('files.internal resolves to 10.1.2.3, a restricted address');
 		expect(v4.hint).toContain('add files.internal to N8N_SSRF_ALLOWED_HOSTNAMES, or 10.1.2.3/32 to N8N_SSRF_ALLOWED_IP_RANGES');
-		expect(new SsrfRefusedError('http://[::1]:80/', '[::1]', 'endpoint', '::1').hint).toContain('::1/128 to N8N_SSRF_ALLOWED_IP_RANGES');
-		expect(new SsrfRefusedError('http://blocked.example/', 'blocked.example', 'endpoint').hint).not.toContain('N8N_SSRF_ALLOWED_IP_RANGES');
+		expect(new SsrfRefusedError('http://[::1]:80/', '[::1]', 'endpoint', '::1').hint).toMatch(/^An n8n administrator can allow it: add ::1\/128 to N8N_SSRF_ALLOWED_IP_RANGES \(/);
+		// An address in the URL: n8n checks it against the ranges only, so the hint names only those.
+		expect(new SsrfRefusedError('http://10.0.0.7/', '10.0.0.7', 'endpoint').hint).toMatch(
+			/^An n8n administrator can allow it: add 10\.0\.0\.7\/32 to N8N_SSRF_ALLOWED_IP_RANGES \(a comma-separated list in n8n's environment; N8N_SSRF_ALLOWED_HOSTNAMES does not cover a URL that is an address\)/,
+		);
+		// A host name on n8n's deny-list (no address): allowed by name only.
+		const byName = new SsrfRefusedError('http://blocked.example/', 'blocked.example', 'endpoint').hint;
+		expect(byName).toMatch(/^An n8n administrator can allow it: add blocked\.example to N8N_SSRF_ALLOWED_HOSTNAMES \(/);
+		expect(byName).not.toContain('N8N_SSRF_ALLOWED_IP_RANGES');
 	});
 
 	it('becomes a node error with the refusal as message and how to allow it as description, the secret scrubbed', () => {
@@ -140,6 +147,6 @@ describe("n8n's SSRF refusal", () => {
 		const nodeError = toNodeError(NODE, refused, { itemIndex: 0, secret: SECRET });
 		expect(nodeError.message).toMatch(/^n8n's SSRF protection refused the request to http:\/\/127\.0\.0\.2:1\//);
 		expect(nodeError.message).not.toContain(SECRET);
-		expect(nodeError.description).toMatch(/^An n8n administrator can allow it: add 127\.0\.0\.2 to N8N_SSRF_ALLOWED_HOSTNAMES/);
+		expect(nodeError.description).toMatch(/^An n8n administrator can allow it: add 127\.0\.0\.2\/32 to N8N_SSRF_ALLOWED_IP_RANGES/);
 	});
 });

@@ -156,13 +156,21 @@ export class SsrfRefusedError extends ViewComfyTransportError {
 			`n8n's SSRF protection refused the request to ${shownUrl}, ${what}: ` +
 				`${ip && ip !== hostname ? `${hostname} resolves to ${ip}, ` : ''}a restricted address on this n8n instance, so nothing was sent there`,
 		);
-		const range = ip ? `${ip}${ip.includes(':') ? '/128' : '/32'}` : undefined;
-		this.hint =
-			`An n8n administrator can allow it: add ${hostname} to N8N_SSRF_ALLOWED_HOSTNAMES` +
-			(range ? `, or ${range} to N8N_SSRF_ALLOWED_IP_RANGES` : '') +
-			' (comma-separated lists in n8n\'s environment), then restart n8n. ' +
-			REFUSED_URL_HINT[kind];
+		// n8n checks an address in the URL against the IP ranges only; a host name may be allowed by
+		// name (then its addresses are not checked) or by the range of the address it resolved to.
+		const literal = isIpLiteral(hostname);
+		const address = ip ?? (literal ? hostname.replace(/^\[|\]$/g, '') : undefined);
+		const range = address ? `${address}${address.includes(':') ? '/128' : '/32'}` : undefined;
+		const allow = literal
+			? `add ${range} to N8N_SSRF_ALLOWED_IP_RANGES (a comma-separated list in n8n's environment; N8N_SSRF_ALLOWED_HOSTNAMES does not cover a URL that is an address)`
+			: `add ${hostname} to N8N_SSRF_ALLOWED_HOSTNAMES` + (range ? `, or ${range} to N8N_SSRF_ALLOWED_IP_RANGES` : '') + " (comma-separated lists in n8n's environment)";
+		this.hint = `An n8n administrator can allow it: ${allow}, then restart n8n. ${REFUSED_URL_HINT[kind]}`;
 	}
+}
+
+/** Whether a URL's hostname is an address (`10.0.0.7`, `[::1]`) rather than a name. */
+function isIpLiteral(hostname: string): boolean {
+	return /^\[[0-9a-f:.]+\]$/i.test(hostname) || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** The connection broke after the response had started: part of the answer is lost. */
