@@ -228,6 +228,16 @@ describe('download links', () => {
 		expect(emu.requests.at(-1)?.fault).toBe('linkExpired');
 	});
 
+	it('hostedLinkOrigin: the links point at that origin, same path and signature', async () => {
+		const ownLink = new URL(await firstLink());
+		emu.setBehaviour({ hostedLinkOrigin: 'http://127.0.0.2:4567', hostedRunMs: 0 });
+		const link = new URL(await firstLink());
+		expect(link.origin).toBe('http://127.0.0.2:4567');
+		expect(link.pathname).toMatch(/^\/__hosted-files\//);
+		expect(link.searchParams.has('X-Amz-Signature')).toBe(true);
+		expect(ownLink.origin).toBe(emu.origin);
+	});
+
 	it('resetAfterHeaders on a download: 200 headers and half the file, then the connection dies', async () => {
 		const link = await firstLink();
 		emu.setBehaviour({ resetAfterHeaders: 1 });

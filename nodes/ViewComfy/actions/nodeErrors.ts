@@ -6,7 +6,7 @@ import { redactSecrets } from '../helpers/redact';
 import { RunFailedError } from '../helpers/runStatus';
 import { UserInputError } from '../helpers/userInputError';
 import { InferHttpError } from '../transport/direct/directErrors';
-import { InputFileError } from '../transport/http/errors';
+import { InputFileError, SsrfRefusedError } from '../transport/http/errors';
 import { HostedError, HostedHttpError, HostedNetworkError } from '../transport/hosted/hostedErrors';
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -62,7 +62,14 @@ function explain(error: unknown): Explanation {
 	if (error instanceof HostedHttpError) {
 		return { message: error.message, description: error.hint, http: { status: error.status, body: error.body } };
 	}
-	if (error instanceof HostedError || error instanceof HostedNetworkError || error instanceof UserInputError || error instanceof InputFileError) {
+	if (
+		error instanceof HostedError ||
+		error instanceof HostedNetworkError ||
+		error instanceof UserInputError ||
+		error instanceof InputFileError ||
+		// n8n refused the address: the description says how an administrator allows it.
+		error instanceof SsrfRefusedError
+	) {
 		return { message: error.message, description: error.hint };
 	}
 	if (error instanceof RunFailedError) {

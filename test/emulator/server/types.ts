@@ -63,6 +63,8 @@ export interface EmulatorBehaviour {
 	hostedStatus5xx: FaultTimes;
 	/** Hosted API: how long the download links in status answers stay valid (0: expired at once). */
 	hostedLinkTtlSeconds: number;
+	/** Hosted API: the download links point at this origin (e.g. another host's) instead of the one the client used. */
+	hostedLinkOrigin: string | null;
 	/** Hosted Socket.IO: refuse this many connections even with the right client_id/client_secret. */
 	socketAuthRefused: FaultTimes;
 	/** Hosted Socket.IO: for this many runs, the server drops the run's socket after its second log line (the run goes on). */

@@ -11,6 +11,7 @@ import { freshEmulator } from '../support/emulators';
 import { faultCase } from '../support/faultCase';
 import { runNode, type RunResult } from '../support/nodeRun';
 import { itemCount } from '../support/observe';
+import { NIL_PROMPT_ID } from '../../../nodes/ViewComfy/transport/hosted/hostedClient';
 import type { EmulatorBehaviour, EmulatorHandle } from '../../emulator/server';
 
 const DEPLOYMENT_URL = 'https://team--viewcomfy-deployment.modal.run/';
@@ -33,7 +34,10 @@ function observeRun(ctx: { observe(fact: string): void }, emulator: EmulatorHand
 	const logs = run.items[0]?.json.logs;
 	ctx.observe(itemCount(run));
 	ctx.observe(`${Array.isArray(logs) ? logs.length : 0} log lines in the output`);
-	ctx.observe(`${emulator.requests.filter((r) => r.kind === 'hosted-status').length} status polls`);
+	const statuses = emulator.requests.filter((r) => r.kind === 'hosted-status');
+	// The status of no run, asked through n8n's helper right before the socket connects (it bypasses them).
+	const beforeSocket = statuses.filter((r) => r.hosted?.promptIds?.[0] === NIL_PROMPT_ID).length;
+	ctx.observe(`${statuses.length - beforeSocket} status polls${beforeSocket ? `, after ${beforeSocket} status request before the socket` : ''}`);
 	const [warning] = warnings(run);
 	ctx.observe(warning ? `warning: "${warning.replace(/^\[ViewComfy\] /, '').slice(0, 120)}"` : 'no warning');
 }

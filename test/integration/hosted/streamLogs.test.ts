@@ -49,9 +49,14 @@ describe('with a WebSocket (Node 22+)', () => {
 		expect(PNG.sync.read(Buffer.from(item.binary!.data.data, 'base64')).width).toBe(512);
 		expect(run.logText).toContain('[ViewComfy] got prompt');
 		expect(run.logText).not.toMatch(/no live logs/);
-		// One status poll right after the submit; the pushed result ended the wait.
-		expect(requestsOf(emu, 'hosted-status')).toHaveLength(1);
+		// The status of no run, through n8n's helper, before the socket connects (it bypasses them);
+		// then one poll right after the submit: the pushed result ended the wait.
+		const [reached, poll] = requestsOf(emu, 'hosted-status');
+		expect(requestsOf(emu, 'hosted-status')).toHaveLength(2);
+		expect(reached.hosted?.promptIds).toEqual(['00000000-0000-0000-0000-000000000000']);
+		expect(Date.parse(emu.sockets[0].time)).toBeGreaterThanOrEqual(Date.parse(reached.time));
 		const [submit] = requestsOf(emu, 'hosted-submit');
+		expect(poll.hosted?.promptIds).toEqual([submit.hosted?.promptId]);
 		expect(submit.hosted).toMatchObject({ sid: emu.sockets[0].sid, sidConnected: true });
 		expect(submit.form?.fieldNames).toContain('sid');
 		const pushedAt = emu.sockets[0].events.at(-1)!;

@@ -4,8 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { HostedApiClient, type CallScope } from '../../../nodes/ViewComfy/transport/hosted/hostedClient';
+import type { ReachedOrigin } from '../../../nodes/ViewComfy/transport/hosted/reachedOrigin';
 import type { WebSocketConstructor } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
+import { CallDeadline } from '../../../nodes/ViewComfy/transport/http/callDeadline';
+import type { N8nHttp } from '../../../nodes/ViewComfy/transport/http/n8nHttp';
 import { startEmulator, type EmulatorHandle } from '../../emulator/server';
+import { n8nHttp } from './n8nHttp';
 
 export const CLIENT_ID = 'socket-client-id';
 export const SECRET = 'socket-secret-value-789';
@@ -55,4 +60,21 @@ export async function cancelRun(emu: EmulatorHandle, promptId: string): Promise<
 
 export async function statusText(emu: EmulatorHandle, promptId: string): Promise<string> {
 	return await (await fetch(`${emu.origin}/api/workflow/infer/?prompt_ids=${promptId}`, { headers: AUTH })).text();
+}
+
+/** The hosted API client the node builds for the emulator, sending through `http` (n8n-core's helper by default). */
+export function hostedClientOf(emu: EmulatorHandle, http: N8nHttp = n8nHttp({ clientId: CLIENT_ID, clientSecret: SECRET })): HostedApiClient {
+	return new HostedApiClient({ hostedApiUrl: emu.origin, endpointUrl: DEPLOYMENT, clientId: CLIENT_ID, clientSecret: SECRET }, http);
+}
+
+export const quickScope = (): CallScope => ({ deadline: new CallDeadline(10_000), retry: { maxRetries: 0, maxRetryWaitMs: 0 } });
+
+/** The emulator's origin as the node reaches it before a socket: a status request through n8n-core's helper. */
+export async function reachThroughHelpers(emu: EmulatorHandle): Promise<ReachedOrigin> {
+	const scope = quickScope();
+	try {
+		return await hostedClientOf(emu).reachOrigin(scope);
+	} finally {
+		scope.deadline.dispose();
+	}
 }

@@ -7,7 +7,11 @@ import { hasGlobalWebSocket } from '../../../nodes/ViewComfy/transport/hosted/so
 import { openLiveRun, type LiveRun, type LiveRunOptions } from '../../../nodes/ViewComfy/transport/hosted/liveRun';
 import { parseStatusAnswer } from '../../../nodes/ViewComfy/transport/hosted/hostedRecords';
 import type { EmulatorHandle } from '../../emulator/server';
-import { CLIENT_ID, SECRET, WS, cancelRun, statusText, submitRun, useSocketEmulator } from './hostedSocketSupport';
+import type { WebSocketConstructor } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
+import { SsrfRefusedError } from '../../../nodes/ViewComfy/transport/http/errors';
+import type { N8nHttp } from '../../../nodes/ViewComfy/transport/http/n8nHttp';
+import { ssrfRefusal } from '../../fakes/ssrfRefusal';
+import { CLIENT_ID, SECRET, WS, cancelRun, hostedClientOf, quickScope, reachThroughHelpers, statusText, submitRun, useSocketEmulator } from './hostedSocketSupport';
 
 let emu: EmulatorHandle;
 const { closeAfterEach } = useSocketEmulator((e) => (emu = e));
@@ -22,7 +26,7 @@ async function follow(options: Partial<LiveRunOptions> = {}): Promise<Followed> 
 	const lines: string[] = [];
 	const fallbacks: string[] = [];
 	const live = await openLiveRun({
-		origin: emu.origin,
+		reach: async () => await reachThroughHelpers(emu),
 		clientId: CLIENT_ID,
 		clientSecret: SECRET,
 		webSocket: WS,
@@ -108,4 +112,46 @@ it('close() (Stop): nothing pushed and no fallback line', async () => {
 	const { live, fallbacks } = await follow({ webSocket: undefined });
 	expect(live.sid).toBeUndefined();
 	expect(fallbacks).toEqual(['this runtime has no WebSocket (Node 22 or later has one)']);
+	// No socket to open: the origin is not reached for one either.
+	expect(emu.requests).toEqual([]);
+});
+
+describe("the socket connects only right after a request through n8n's helpers reached the API's origin", () => {
+	it('the status request through the helper comes first, then one socket to that same origin', async () => {
+		emu.setBehaviour({ hostedRunMs: 100 });
+		const { live } = await follow();
+		expect(live.sid).toEqual(expect.any(String));
+		const [reachedBy] = emu.requests;
+		expect(emu.requests).toHaveLength(1);
+		expect(reachedBy).toMatchObject({ kind: 'hosted-status', status: 200, path: '/api/workflow/infer/?prompt_ids=00000000-0000-0000-0000-000000000000' });
+		expect(emu.sockets).toEqual([expect.objectContaining({ accepted: true, sid: live.sid })]);
+		expect(Date.parse(emu.sockets[0].time)).toBeGreaterThanOrEqual(Date.parse(reachedBy.time));
+	});
+
+	it("when n8n's SSRF protection refuses the origin: no socket is opened, and the refusal is what the run fails with", async () => {
+		const urls: string[] = [];
+		const counting = function (url: string) {
+			urls.push(url);
+			return new WS(url);
+		} as unknown as WebSocketConstructor;
+		const refusing: N8nHttp = { plain: async () => await Promise.reject(ssrfRefusal('127.0.0.1')), withCredentials: async () => await Promise.reject(ssrfRefusal('127.0.0.1')) };
+		const scope = quickScope();
+		const failed = await openLiveRun({
+			reach: async () => await hostedClientOf(emu, refusing).reachOrigin(scope),
+			clientId: CLIENT_ID,
+			clientSecret: SECRET,
+			webSocket: counting,
+			onLog: () => undefined,
+			onFallback: () => undefined,
+		}).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		scope.deadline.dispose();
+		expect(failed).toBeInstanceOf(SsrfRefusedError);
+		expect(failed).toMatchObject({ kind: 'hostedApi', shownUrl: `${emu.origin}/api/workflow/infer/` });
+		expect(urls).toEqual([]);
+		expect(emu.sockets).toEqual([]);
+		expect(emu.requests).toEqual([]);
+	});
 });

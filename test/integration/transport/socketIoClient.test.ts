@@ -15,7 +15,9 @@ import {
 	openRunEvents,
 	type OpenRunEventsOptions,
 	type RunEvents,
+	type WebSocketConstructor,
 } from '../../../nodes/ViewComfy/transport/hosted/socketIoClient';
+import { markReached } from '../../../nodes/ViewComfy/transport/hosted/reachedOrigin';
 import type { EmulatorHandle } from '../../emulator/server';
 import { CLIENT_ID, SECRET, WS, cancelRun, submitRun, useSocketEmulator } from './hostedSocketSupport';
 
@@ -23,13 +25,15 @@ let emu: EmulatorHandle;
 const { closeAfterEach } = useSocketEmulator((e) => (emu = e));
 
 async function open(options: Partial<OpenRunEventsOptions> = {}, lines: string[] = []): Promise<RunEvents> {
-	const result = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, onLog: (l) => lines.push(l), ...options });
+	const result = await openRunEvents({ origin: reached(emu.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, onLog: (l) => lines.push(l), ...options });
 	if (!result.ok) throw new Error(`expected a connection, got: ${result.reason}`);
 	closeAfterEach(result.events);
 	return result.events;
 }
 
 const submit = (sid: string) => submitRun(emu, sid);
+/** These tests are about the protocol: the origin counts as reached (liveRun.test.ts reaches it for real). */
+const reached = (origin: string) => markReached(new URL(origin));
 
 describe('against the emulator (real socket.io server)', () => {
 	it('connects with auth, gets the run\'s log lines in order and the pushed result within 100 ms of its emit', async () => {
@@ -63,14 +67,14 @@ describe('against the emulator (real socket.io server)', () => {
 	});
 
 	it('refuses a wrong secret with a reason that does not repeat it', async () => {
-		const result = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: 'wrong-secret-000', webSocket: WS });
+		const result = await openRunEvents({ origin: reached(emu.origin), clientId: CLIENT_ID, clientSecret: 'wrong-secret-000', webSocket: WS });
 		expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^the server refused the connection: Authentication failed/) });
 		expect(JSON.stringify(result)).not.toContain('wrong-secret-000');
 	});
 
 	it('socketAuthRefused: the right pair refused is a failed open, not a throw', async () => {
 		emu.setBehaviour({ socketAuthRefused: 1 });
-		const result = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
+		const result = await openRunEvents({ origin: reached(emu.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
 		expect(result.ok).toBe(false);
 		expect(emu.sockets[0].fault).toBe('socketAuthRefused');
 	});
@@ -114,7 +118,7 @@ describe('against the emulator (real socket.io server)', () => {
 		const events = await open({ signal: stop.signal });
 		stop.abort();
 		expect(await events.outcome).toEqual({ kind: 'closed' });
-		const already = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, signal: AbortSignal.abort() });
+		const already = await openRunEvents({ origin: reached(emu.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, signal: AbortSignal.abort() });
 		expect(already).toEqual({ ok: false, reason: 'stopped before the socket connected' });
 	});
 
@@ -123,8 +127,43 @@ describe('against the emulator (real socket.io server)', () => {
 		await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise((r) => closed.close(r));
-		const result = await openRunEvents({ origin: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
+		const result = await openRunEvents({ origin: reached(`http://127.0.0.1:${port}`), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
 		expect(result).toEqual({ ok: false, reason: expect.stringMatching(/WebSocket (connection failed|closed)/) });
+	});
+});
+
+describe("only to an origin n8n's helpers just reached", () => {
+	/** `ws`, counting the sockets made with it. */
+	function countingWebSocket(): { impl: WebSocketConstructor; urls: string[] } {
+		const urls: string[] = [];
+		const impl = function (url: string) {
+			urls.push(url);
+			return new WS(url);
+		} as unknown as WebSocketConstructor;
+		return { impl, urls };
+	}
+
+	it('refuses a look-alike of a reached origin, and a reached origin used once already, without opening a socket', async () => {
+		const { impl, urls } = countingWebSocket();
+		const lookAlike = { origin: emu.origin };
+		expect(await openRunEvents({ origin: lookAlike, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: impl })).toEqual({
+			ok: false,
+			reason: "the socket's origin was not just reached through n8n's request helpers",
+		});
+		const once = reached(emu.origin);
+		const first = await openRunEvents({ origin: once, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: impl });
+		expect(first.ok).toBe(true);
+		if (first.ok) closeAfterEach(first.events);
+		const second = await openRunEvents({ origin: once, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: impl });
+		expect(second).toEqual({ ok: false, reason: "the socket's origin was not just reached through n8n's request helpers" });
+		// One socket, to the reached origin's own Socket.IO endpoint.
+		expect(urls).toEqual([`${emu.origin.replace(/^http:/, 'ws:')}/socket.io/?EIO=4&transport=websocket`]);
+		expect(emu.sockets).toHaveLength(1);
+	});
+
+	it('a reached origin keeps only the origin: no path, query or credentials of the URL it was reached at', () => {
+		expect(reached(`${emu.origin}/api/workflow/infer/?prompt_ids=x`).origin).toBe(emu.origin);
+		expect(Object.isFrozen(reached(emu.origin))).toBe(true);
 	});
 });
 
@@ -146,7 +185,7 @@ describe('ping/pong', () => {
 	it('answers the server\'s pings, so a fast-pinging socket.io server keeps it past many ping timeouts', async () => {
 		const disconnects: string[] = [];
 		io.on('connection', (s) => s.on('disconnect', (reason) => disconnects.push(reason)));
-		const result = await openRunEvents({ origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
+		const result = await openRunEvents({ origin: reached(origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
 		if (!result.ok) throw new Error(result.reason);
 		await sleep(600);
 		expect(disconnects).toEqual([]);
@@ -183,7 +222,7 @@ describe('scripted servers', () => {
 			ack();
 		});
 		try {
-			const result = await openRunEvents({ origin: server.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
+			const result = await openRunEvents({ origin: reached(server.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
 			if (!result.ok) throw new Error(result.reason);
 			const started = Date.now();
 			expect(await result.events.outcome).toEqual({ kind: 'lost', reason: 'the server stopped answering (no ping within its ping timeout)' });
@@ -214,10 +253,10 @@ describe('scripted servers', () => {
 			go();
 		});
 		try {
-			const refused = await openRunEvents({ origin: refusing.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
+			const refused = await openRunEvents({ origin: reached(refusing.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS });
 			expect(refused).toEqual({ ok: false, reason: 'the server refused the connection: bad secret ***' });
 			const lines: string[] = [];
-			const result = await openRunEvents({ origin: echoing.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, onLog: (l) => lines.push(l) });
+			const result = await openRunEvents({ origin: reached(echoing.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, onLog: (l) => lines.push(l) });
 			if (!result.ok) throw new Error(result.reason);
 			expect(await result.events.outcome).toEqual({ kind: 'result', data: { status: 'success' } });
 			expect(lines).toEqual(['auth was ***']);
@@ -232,7 +271,7 @@ describe('scripted servers', () => {
 	it('no connect ack within the connect timeout is a failed open', async () => {
 		const silent = await scriptedServer((send) => send('0{"sid":"e3","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'));
 		try {
-			const result = await openRunEvents({ origin: silent.origin, clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, connectTimeoutMs: 200 });
+			const result = await openRunEvents({ origin: reached(silent.origin), clientId: CLIENT_ID, clientSecret: SECRET, webSocket: WS, connectTimeoutMs: 200 });
 			expect(result).toEqual({ ok: false, reason: 'no connection within 200 ms' });
 		} finally {
 			await silent.close();
@@ -251,7 +290,7 @@ describe('log payloads and the runtime', () => {
 	});
 
 	it('without an injected WebSocket it uses the global, or says there is none (Node 20)', async () => {
-		const result = await openRunEvents({ origin: emu.origin, clientId: CLIENT_ID, clientSecret: SECRET });
+		const result = await openRunEvents({ origin: reached(emu.origin), clientId: CLIENT_ID, clientSecret: SECRET });
 		if (hasGlobalWebSocket()) {
 			expect(result.ok).toBe(true);
 			if (result.ok) result.events.close();

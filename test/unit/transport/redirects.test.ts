@@ -17,7 +17,7 @@ describe('redirects', () => {
 
 	it.each([301, 302, 303])('turns POST into GET without body on %i', (status) => {
 		const hop = nextHop(post, status, '/result/abc', origin);
-		expect(hop).toEqual({ url: new URL('https://acme--run.modal.run/result/abc'), method: 'GET', sendBody: false, withCredentials: true });
+		expect(hop).toEqual({ url: new URL('https://acme--run.modal.run/result/abc'), method: 'GET', sendBody: false, withCredentials: true, redirected: true });
 	});
 
 	it.each([307, 308])('keeps method and body on %i', (status) => {

@@ -56,6 +56,7 @@ async function probeUnredacted(conn: InferConnection, opts: DeploymentProbeOptio
 		http: opts.http,
 		url: endpoint,
 		method: 'POST',
+		target: { kind: 'checkConnection' },
 		body: { build: buildCredentialsProbeForm },
 		credentialsOrigin: endpoint.origin,
 		maxRedirects: MAX_REDIRECTS,

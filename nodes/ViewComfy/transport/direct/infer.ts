@@ -59,6 +59,7 @@ async function inferUnredacted(conn: InferConnection, req: InferRequest, opts: I
 			http: opts.http,
 			url: endpoint,
 			method: 'POST',
+			target: { kind: 'endpoint' },
 			body: { build: () => buildInferForm(req) },
 			credentialsOrigin: endpoint.origin,
 			maxRedirects: MAX_REDIRECTS,

@@ -7,7 +7,7 @@ import { parseEndpointUrl } from '../../helpers/endpointUrl';
 import { hostedRoutes, parseHostedApiUrl, type HostedRoutes } from '../../helpers/hostedApiUrl';
 import type { CallDeadline } from '../http/callDeadline';
 import { callFollowingRedirects } from '../http/call';
-import { InferRedirectError, ResultFormatError, formatBytes } from '../http/errors';
+import { InferRedirectError, ResultFormatError, formatBytes, type RequestTargetKind } from '../http/errors';
 import type { HopBody } from '../http/exchange';
 import type { N8nHttp, ResponseBody } from '../http/n8nHttp';
 import type { RequestKind, RetryOptions } from '../http/retry';
@@ -15,11 +15,15 @@ import { checkedCredentials, type InferConnection } from '../direct/inferConnect
 import { HostedNetworkError, hostedHttpFailure, type HostedStep } from './hostedErrors';
 import { buildCancelBody, buildHostedSubmitForm, type HostedSubmitRequest } from './hostedForm';
 import { parseStatusAnswer, parseSubmitAnswer, type HostedRunRecord, type HostedSubmitAnswer } from './hostedRecords';
+import { markReached, type ReachedOrigin } from './reachedOrigin';
 
 export interface HostedConnection extends InferConnection {
 	/** Base URL of the hosted API, e.g. https://api.viewcomfy.com */
 	hostedApiUrl: string;
 }
+
+/** A prompt id no run has: asking for its status costs nothing and needs accepted keys. */
+export const NIL_PROMPT_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Ids per status request: keeps the query string well under common URL limits (8 KB). */
 export const STATUS_IDS_PER_REQUEST = 50;
@@ -71,14 +75,27 @@ export class HostedApiClient {
 		return parseSubmitAnswer(await this.call('POST', this.routes.submit, 'submit', 'run', scope, body));
 	}
 
-	/** Records of the runs ViewComfy knows among `promptIds`, in batches of STATUS_IDS_PER_REQUEST. */
-	async status(promptIds: readonly string[], scope: CallScope): Promise<HostedRunRecord[]> {
+	/**
+	 * Records of the runs ViewComfy knows among `promptIds`, in batches of STATUS_IDS_PER_REQUEST.
+	 * `target`: what a refusal by n8n's SSRF protection calls the request (Check Connection's own).
+	 */
+	async status(promptIds: readonly string[], scope: CallScope, target: RequestTargetKind = 'hostedApi'): Promise<HostedRunRecord[]> {
 		const records: HostedRunRecord[] = [];
 		for (let start = 0; start < promptIds.length; start += STATUS_IDS_PER_REQUEST) {
 			const url = this.routes.status(promptIds.slice(start, start + STATUS_IDS_PER_REQUEST));
-			records.push(...parseStatusAnswer(await this.call('GET', url, 'status', 'read', scope)));
+			records.push(...parseStatusAnswer(await this.call('GET', url, 'status', 'read', scope, undefined, undefined, target)));
 		}
 		return records;
+	}
+
+	/**
+	 * The API's origin, right after a request through n8n's helpers (the status of a run that does
+	 * not exist) got its answer: n8n's SSRF protection and proxy settings let it through. The only
+	 * origin the Socket.IO socket, which bypasses those helpers, may then connect to.
+	 */
+	async reachOrigin(scope: CallScope): Promise<ReachedOrigin> {
+		await this.status([NIL_PROMPT_ID], scope);
+		return markReached(new URL(this.routes.origin));
 	}
 
 	/**
@@ -104,11 +121,13 @@ export class HostedApiClient {
 		scope: CallScope,
 		body?: HopBody,
 		ownCredentials?: Record<string, string>,
+		target: RequestTargetKind = 'hostedApi',
 	): Promise<string> {
 		return await callFollowingRedirects({
 			http: this.http,
 			url,
 			method,
+			target: { kind: target },
 			body,
 			credentialsOrigin: this.routes.origin,
 			maxRedirects: MAX_HOSTED_REDIRECTS,

@@ -45,6 +45,7 @@ export async function downloadOutput(
 		http,
 		url,
 		method: 'GET',
+		target: { kind: 'download' },
 		credentialsOrigin: '',
 		maxRedirects: MAX_HOSTED_REDIRECTS,
 		tooManyRedirects: () => new InferRedirectError(`${url.host} redirected more than ${MAX_HOSTED_REDIRECTS} times; the link may be broken.`),

@@ -10,7 +10,7 @@ import type { Settled } from '../../helpers/mapInOrder';
 import { CallDeadline } from '../http/callDeadline';
 import { InferAbortedError, InferTimeoutError, redactSecret } from '../http/errors';
 import type { RetryOptions } from '../http/retry';
-import type { CallScope, HostedApiClient } from './hostedClient';
+import { NIL_PROMPT_ID, type CallScope, type HostedApiClient } from './hostedClient';
 import { downloadOutput, type ByteBudget } from './hostedDownload';
 import { HostedHttpError, HostedRunFailedError, HostedRunNotFoundError, HostedRunTimeoutError } from './hostedErrors';
 import type { HostedSubmitRequest } from './hostedForm';
@@ -81,11 +81,20 @@ export async function runHosted(client: HostedApiClient, req: HostedSubmitReques
 	// Stopped before anything went out: there is no run to cancel.
 	if (opts.signal?.aborted) throw new InferAbortedError();
 	let promptId: string = randomUUID();
-	// Opened before the submit: the form names the socket that gets the run's events.
-	const live = opts.liveLogs
-		? await openLiveRun({ origin: client.origin, clientId: client.clientId, clientSecret: client.secret, signal: opts.signal, ...opts.liveLogs })
-		: undefined;
 	const scope = scopeOf(opts);
+	// Opened before the submit (the form names the socket that gets the run's events), right after
+	// a status request through n8n's helpers reached the API's origin: the socket bypasses them.
+	const opened = opts.liveLogs
+		? await settle(
+				openLiveRun({ reach: async () => await client.reachOrigin(scope), clientId: client.clientId, clientSecret: client.secret, signal: opts.signal, ...opts.liveLogs }),
+			)
+		: undefined;
+	if (opened && !opened.ok) {
+		const stoppedEarly = scope.deadline.stopError;
+		scope.deadline.dispose();
+		throw redactSecret(stoppedEarly ?? opened.error, client.secret);
+	}
+	const live = opened?.value;
 	const latest = new Map<string, HostedRunRecord>();
 	const progress: { phase: 'submit' | 'wait' } = { phase: 'submit' };
 	const waited = await settle(
@@ -150,15 +159,12 @@ export async function fetchHostedRuns(
 	return outcomes;
 }
 
-/** A prompt id no run has: asking for its status costs nothing and needs accepted keys. */
-const NIL_PROMPT_ID = '00000000-0000-0000-0000-000000000000';
-
 /**
  * Checks that the hosted API accepts the Client ID and Client Secret, without submitting a run:
  * the status of a prompt id no run has (401/403 when the keys are refused).
  */
 export async function checkHostedCredentials(client: HostedApiClient, opts: HostedCallOptions): Promise<void> {
-	await withDeadline(opts, async (scope) => await client.status([NIL_PROMPT_ID], scope), client.secret);
+	await withDeadline(opts, async (scope) => await client.status([NIL_PROMPT_ID], scope, 'checkConnection'), client.secret);
 }
 
 /** Asks ViewComfy to stop a run; returns its message. */

@@ -12,7 +12,12 @@
  *   server `41` | client `41`                      disconnect
  *
  * One socket per run: every event it hears belongs to the run that named its sid.
+ *
+ * The socket does not pass through n8n's request helpers (nor its SSRF protection): it connects
+ * only to a ReachedOrigin, the hosted API's origin right after a request through those helpers
+ * reached it (reachedOrigin.ts), each ReachedOrigin once.
  */
+import { useReachedOrigin, type ReachedOrigin } from './reachedOrigin';
 
 /** The part of the WHATWG WebSocket this client uses (the global one, or `ws` in tests on Node 20). */
 export interface WebSocketLike {
@@ -56,8 +61,11 @@ export interface RunEvents {
 export type OpenRunEventsResult = { ok: true; events: RunEvents } | { ok: false; reason: string };
 
 export interface OpenRunEventsOptions {
-	/** The hosted API's origin, e.g. `https://api.viewcomfy.com` (the credential's own origin). */
-	origin: string;
+	/**
+	 * The hosted API's origin, e.g. `https://api.viewcomfy.com` (the credential's own origin), as
+	 * HostedApiClient.reachOrigin hands it out after reaching it through n8n's helpers.
+	 */
+	origin: ReachedOrigin;
 	clientId: string;
 	clientSecret: string;
 	/** Stops connecting, or closes the socket (the execution's cancel signal). */
@@ -74,6 +82,13 @@ export interface OpenRunEventsOptions {
 export function hasGlobalWebSocket(): boolean {
 	return typeof WebSocket !== 'undefined';
 }
+
+/** The WebSocket a socket would use: the one given (tests on Node 20), else the runtime's global. */
+export function webSocketImpl(given?: WebSocketConstructor): WebSocketConstructor | undefined {
+	return given ?? (typeof WebSocket === 'undefined' ? undefined : WebSocket);
+}
+
+export const NO_WEBSOCKET = 'this runtime has no WebSocket (Node 22 or later has one)';
 
 export function socketUrl(origin: string): string {
 	const url = new URL('/socket.io/', origin);
@@ -101,12 +116,19 @@ interface EngineOpen {
 
 /**
  * Connects and authenticates. Resolves `{ok: false, reason}` (never rejects) when there is no
- * WebSocket, the server refuses the credentials, or the connection fails: the caller then polls.
+ * WebSocket, the origin was not just reached through n8n's helpers, the server refuses the
+ * credentials, or the connection fails: the caller then polls.
  * No reason ever contains the secret, even when a server echoes it.
  */
 export function openRunEvents(options: OpenRunEventsOptions): Promise<OpenRunEventsResult> {
-	const Impl = options.webSocket ?? (typeof WebSocket === 'undefined' ? undefined : WebSocket);
-	if (!Impl) return Promise.resolve({ ok: false, reason: 'this runtime has no WebSocket (Node 22 or later has one)' });
+	const Impl = webSocketImpl(options.webSocket);
+	if (!Impl) return Promise.resolve({ ok: false, reason: NO_WEBSOCKET });
+	// The one place a socket is opened, and only to the origin a request through n8n's helpers
+	// (so n8n's SSRF protection) has just reached: any other origin, or a second use, is refused.
+	const origin = useReachedOrigin(options.origin);
+	if (origin === undefined) {
+		return Promise.resolve({ ok: false, reason: "the socket's origin was not just reached through n8n's request helpers" });
+	}
 	const redact = (text: string) => (options.clientSecret ? text.split(options.clientSecret).join('***') : text);
 
 	if (options.signal?.aborted) return Promise.resolve({ ok: false, reason: 'stopped before the socket connected' });
@@ -114,7 +136,7 @@ export function openRunEvents(options: OpenRunEventsOptions): Promise<OpenRunEve
 	return new Promise<OpenRunEventsResult>((resolveOpen) => {
 		let socket: WebSocketLike;
 		try {
-			socket = new Impl(socketUrl(options.origin));
+			socket = new Impl(socketUrl(origin));
 		} catch (error) {
 			resolveOpen({ ok: false, reason: redact(`the socket could not be opened (${(error as Error).message})`) });
 			return;

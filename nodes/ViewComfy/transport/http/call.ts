@@ -4,7 +4,7 @@
  * non-2xx answers into the protocol's HTTP error, and hand a 2xx answer to the caller's reader.
  */
 import type { CallDeadline } from './callDeadline';
-import { ConnectionError, HttpStatusError, InferRedirectError, NetworkFailure } from './errors';
+import { ConnectionError, HttpStatusError, InferRedirectError, NetworkFailure, type RequestTarget } from './errors';
 import { discardBody, readBodyStart, sendHop, type HopBody } from './exchange';
 import type { HttpAnswer, N8nHttp } from './n8nHttp';
 import { isRedirectStatus, nextHop, type HopRequest } from './redirects';
@@ -15,6 +15,8 @@ export interface HttpCall<T> {
 	http: N8nHttp;
 	url: URL;
 	method: 'GET' | 'POST';
+	/** What the URL is, for the message when n8n's SSRF protection refuses it. */
+	target: RequestTarget;
 	body?: HopBody;
 	/** The only origin trusted with the credentials; '' trusts none (download links). */
 	credentialsOrigin: string;
@@ -53,7 +55,7 @@ export async function callFollowingRedirects<T>(call: HttpCall<T>): Promise<T> {
 }
 
 async function exchange<T>(call: HttpCall<T>, hop: HopRequest): Promise<HopOutcome<T>> {
-	const answer = await sendHop(call.http, hop, call.body, call.deadline, call.ownCredentials).catch(async (err: unknown) =>
+	const answer = await sendHop(call.http, hop, call.body, call.deadline, call.target, call.ownCredentials).catch(async (err: unknown) =>
 		await Promise.reject(err instanceof NetworkFailure ? call.connectionError(err) : err),
 	);
 	const status = answer.statusCode;

@@ -104,6 +104,75 @@ export class NetworkFailure extends ViewComfyTransportError {
 	}
 }
 
+/**
+ * What a request was for, so a refusal can name the URL the user has to look at. A hop reached
+ * by a redirect is `redirect`, whatever the call was.
+ */
+export type RequestTargetKind = 'endpoint' | 'hostedApi' | 'download' | 'inputFile' | 'checkConnection';
+
+export interface RequestTarget {
+	kind: RequestTargetKind;
+	/** The field the URL came from, for file inputs (e.g. `File Inputs → 10-inputs-image`). */
+	field?: string;
+}
+
+const REFUSED_URL_TEXT: Record<RequestTargetKind | 'redirect', string> = {
+	endpoint: 'the Endpoint URL',
+	hostedApi: 'a call to the Hosted API URL',
+	download: 'a hosted download link',
+	inputFile: 'a file input URL',
+	checkConnection: 'the URL Check Connection tests',
+	redirect: 'a redirect target',
+};
+
+const REFUSED_URL_HINT: Record<RequestTargetKind | 'redirect', string> = {
+	endpoint: 'If the Endpoint URL is not the deployment you meant, correct it in the ViewComfy credential instead.',
+	hostedApi: 'If the Hosted API URL is not the API you meant, correct it in the ViewComfy credential instead.',
+	download: 'The run itself finished on ViewComfy: once the link host is allowed, fetch its files with Get Results.',
+	inputFile: 'Or link the file from a host this n8n may reach.',
+	checkConnection: 'If the URL is not the one you meant, correct it in the ViewComfy credential instead.',
+	redirect: 'The server redirected there. If that redirect is unexpected, do not allow it: check the URL the node was given instead.',
+};
+
+/**
+ * n8n's SSRF protection (n8n 2.12 and later, `N8N_SSRF_PROTECTION_ENABLED`) refused to connect:
+ * nothing reached that address, and nothing is retried. The URL is shown without its query.
+ */
+export class SsrfRefusedError extends ViewComfyTransportError {
+	/** How an n8n administrator allows the address (the node shows it as the error's description). */
+	readonly hint: string;
+
+	constructor(
+		/** Origin and path only: a query may be a pre-signed secret. */
+		readonly shownUrl: string,
+		readonly hostname: string,
+		readonly kind: RequestTargetKind | 'redirect',
+		/** The address n8n refused, when it said. */
+		readonly ip?: string,
+		readonly field?: string,
+	) {
+		const what = REFUSED_URL_TEXT[kind] + (field ? ` (${field})` : '');
+		super(
+			`n8n's SSRF protection refused the request to ${shownUrl}, ${what}: ` +
+				`${ip && ip !== hostname ? `${hostname} resolves to ${ip}, ` : ''}a restricted address on this n8n instance, so nothing was sent there`,
+		);
+		// n8n checks an address in the URL against the IP ranges only; a host name may be allowed by
+		// name (then its addresses are not checked) or by the range of the address it resolved to.
+		const literal = isIpLiteral(hostname);
+		const address = ip ?? (literal ? hostname.replace(/^\[|\]$/g, '') : undefined);
+		const range = address ? `${address}${address.includes(':') ? '/128' : '/32'}` : undefined;
+		const allow = literal
+			? `add ${range} to N8N_SSRF_ALLOWED_IP_RANGES (a comma-separated list in n8n's environment; N8N_SSRF_ALLOWED_HOSTNAMES does not cover a URL that is an address)`
+			: `add ${hostname} to N8N_SSRF_ALLOWED_HOSTNAMES` + (range ? `, or ${range} to N8N_SSRF_ALLOWED_IP_RANGES` : '') + " (comma-separated lists in n8n's environment)";
+		this.hint = `An n8n administrator can allow it: ${allow}, then restart n8n. ${REFUSED_URL_HINT[kind]}`;
+	}
+}
+
+/** Whether a URL's hostname is an address (`10.0.0.7`, `[::1]`) rather than a name. */
+function isIpLiteral(hostname: string): boolean {
+	return /^\[[0-9a-f:.]+\]$/i.test(hostname) || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+}
+
 /** The connection broke after the response had started: part of the answer is lost. */
 export class InterruptedResponseError extends ViewComfyTransportError {
 	constructor(

@@ -2,12 +2,14 @@
  * One HTTP exchange (one hop) through n8n's request helpers: send, and hand back status, headers
  * and the body stream, unread. Redirects are not followed here (redirects.ts decides where each
  * hop goes and whether it carries the credentials); HTTP statuses are not errors here either.
- * Failures before any response headers become a NetworkFailure that names the host and code.
+ * Failures before any response headers become a NetworkFailure that names the host and code, or,
+ * when n8n's SSRF protection refused the address, an SsrfRefusedError that names the URL.
  */
 import type { IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
+import { urlForMessages } from '../../helpers/inputFile';
 import type { CallDeadline } from './callDeadline';
-import { NetworkFailure } from './errors';
+import { NetworkFailure, SsrfRefusedError, type RequestTarget } from './errors';
 import { asHttpAnswer, type HttpAnswer, type N8nHttp, type ResponseBody } from './n8nHttp';
 import type { HopRequest } from './redirects';
 
@@ -25,6 +27,7 @@ export interface HopBody {
 }
 
 /**
+ * @param target what the call is for: a refusal by n8n's SSRF protection names it.
  * @param ownCredentials headers sent instead of n8n's authenticated helper, for the one request
  *   made after n8n stopped the execution: that helper would abort it with the cancel signal.
  */
@@ -33,6 +36,7 @@ export async function sendHop(
 	hop: HopRequest,
 	body: HopBody | undefined,
 	deadline: CallDeadline,
+	target: RequestTarget,
 	ownCredentials?: Record<string, string>,
 ): Promise<HttpAnswer> {
 	const stopped = deadline.stopError;
@@ -57,7 +61,7 @@ export async function sendHop(
 	if (!hop.withCredentials) sent = http.plain(options);
 	else if (ownCredentials) sent = http.plain({ ...options, headers: { ...options.headers, ...ownCredentials } });
 	else sent = http.withCredentials(options);
-	const answer = await sent.then(asHttpAnswer, (err: unknown) => failedHop(err, hop, deadline));
+	const answer = await sent.then(asHttpAnswer, (err: unknown) => failedHop(err, hop, deadline, target));
 	// Past the headers, the body stream is all that is left to stop at the deadline or on cancel.
 	const stopBody = () => answer.body.destroy();
 	if (deadline.signal.aborted) stopBody();
@@ -68,10 +72,42 @@ export async function sendHop(
 	return answer;
 }
 
-/** The stop error when the call was stopped; otherwise which connection failed, and how. */
-async function failedHop(err: unknown, hop: HopRequest, deadline: CallDeadline): Promise<never> {
+/**
+ * The stop error when the call was stopped; n8n's SSRF refusal, named; otherwise which connection
+ * failed, and how.
+ */
+async function failedHop(err: unknown, hop: HopRequest, deadline: CallDeadline, target: RequestTarget): Promise<never> {
 	closeAbandonedRequest(err);
-	return await Promise.reject(deadline.stopError ?? new NetworkFailure(hop.url.host, networkErrorCode(err)));
+	const stopped = deadline.stopError;
+	if (stopped) return await Promise.reject(stopped);
+	const refusal = ssrfRefusal(err);
+	if (refusal) {
+		const kind = hop.redirected ? 'redirect' : target.kind;
+		return await Promise.reject(new SsrfRefusedError(urlForMessages(hop.url), hop.url.hostname, kind, refusal.ip, target.field));
+	}
+	return await Promise.reject(new NetworkFailure(hop.url.host, networkErrorCode(err)));
+}
+
+/**
+ * The names of the errors n8n's SSRF protection refuses a connection with (@n8n/backend-network,
+ * n8n 2.12 and later). A verified node may not import them: they are known by name and shape.
+ */
+const SSRF_ERROR_NAMES = new Set(['SsrfBlockedIpError', 'SsrfBlockedHostnameError']);
+
+/**
+ * n8n's SSRF refusal behind a failure, with the address it refused (`ip`), or undefined. Axios
+ * wraps it (as `cause`), and n8n's authenticated helper wraps that again.
+ */
+export function ssrfRefusal(err: unknown): { ip?: string } | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = err;
+	while (current !== null && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const { name, ip, cause, errors } = current as { name?: unknown; ip?: unknown; cause?: unknown; errors?: unknown };
+		if (typeof name === 'string' && SSRF_ERROR_NAMES.has(name)) return typeof ip === 'string' && ip !== '' ? { ip } : {};
+		current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+	}
+	return undefined;
 }
 
 /**

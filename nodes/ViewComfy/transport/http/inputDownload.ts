@@ -53,6 +53,7 @@ export async function fetchInputFile(req: InputFileRequest, opts: InputFileOptio
 			http: opts.http,
 			url: req.url,
 			method: 'GET',
+			target: { kind: 'inputFile', field: req.field },
 			// No origin is trusted with the credentials: the file's host never sees them.
 			credentialsOrigin: '',
 			maxRedirects: MAX_INPUT_REDIRECTS,

@@ -15,6 +15,8 @@ export interface HopRequest {
 	sendBody: boolean;
 	/** Whether `client_id`/`client_secret` headers go with this hop. */
 	withCredentials: boolean;
+	/** Set on a hop a redirect led to. */
+	redirected?: true;
 }
 
 /** Long runs can take 40+ minutes at ~150 s per 303. */
@@ -56,5 +58,6 @@ export function nextHop(
 		method,
 		sendBody: keepMethod && current.sendBody,
 		withCredentials: url.origin === credentialsOrigin,
+		redirected: true,
 	};
 }

@@ -81,7 +81,7 @@ async function submit(ctx: EmulatorContext, ex: Exchange): Promise<void> {
 		outputs: generateOutputs(prompt, form.files, b.outputBytes),
 	};
 	ctx.hosted.runs.add(run);
-	if (sid) ctx.hosted.sockets.route(run, sid, ex.clientOrigin);
+	if (sid) ctx.hosted.sockets.route(run, sid, ctx.state.current.hostedLinkOrigin ?? ex.clientOrigin);
 	ex.json(201, { data: { prompt_id: promptId, message: 'Workflow submitted', workflow: prompt } });
 }
 
@@ -112,7 +112,7 @@ function status(ctx: EmulatorContext, ex: Exchange): void {
 		return ex.json(422, { detail: [{ type: 'missing', loc: ['query', 'prompt_ids'], msg: 'Field required', input: null }] });
 	}
 	const now = Date.now();
-	const link = { signer: ctx.hosted.signer, origin: ex.clientOrigin, ttlSeconds: ctx.state.current.hostedLinkTtlSeconds };
+	const link = { signer: ctx.hosted.signer, origin: ctx.state.current.hostedLinkOrigin ?? ex.clientOrigin, ttlSeconds: ctx.state.current.hostedLinkTtlSeconds };
 	const records = ids.flatMap((id) => {
 		const run = ctx.hosted.runs.get(id);
 		return run ? [runRecord(run, now, link)] : [];
