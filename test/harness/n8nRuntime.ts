@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ErrorReporter, type BinaryDataConfig } from 'n8n-core';
+import { BinaryDataService, binaryToBuffer, ErrorReporter, type BinaryData, type BinaryDataConfig } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { LoggerProxy } from 'n8n-workflow';
 
@@ -12,8 +13,67 @@ import { CapturingLogger } from './capturingLogger';
 /**
  * n8n's binary data modes the harness runs: `default` keeps bytes base64 in the item (in memory),
  * `filesystem` writes them under the storage folder and keeps only an id in the item.
+ * `unknown-store` is made up: a store registered on n8n's BinaryDataService under a mode the node
+ * does not know (`storage`, ids `storage:<uuid>`, as a renamed n8n 3.0 mode might be), which keeps
+ * files in memory and gathers each whole (n8n-core's binaryToBuffer) as the database mode does.
  */
-export type BinaryMode = 'default' | 'filesystem';
+export type BinaryMode = 'default' | 'filesystem' | 'unknown-store';
+
+/** The n8n mode name, and so the id prefix, of the made-up `unknown-store`. */
+export const UNKNOWN_STORE_MODE = 'storage';
+
+/** The made-up store: n8n's Manager interface over a Map, gathering streams as DatabaseManager does. */
+class GatheringStore implements BinaryData.Manager {
+	private readonly files = new Map<string, { data: Buffer; metadata: BinaryData.PreWriteMetadata }>();
+
+	async init(): Promise<void> {}
+
+	async store(_location: BinaryData.FileLocation, bufferOrStream: Parameters<BinaryData.Manager['store']>[1], metadata: BinaryData.PreWriteMetadata) {
+		const data = await binaryToBuffer(bufferOrStream);
+		const fileId = randomUUID();
+		this.files.set(fileId, { data, metadata });
+		return { fileId, fileSize: data.length };
+	}
+
+	getPath(fileId: string): string {
+		return `${UNKNOWN_STORE_MODE}://${fileId}`;
+	}
+
+	async getAsBuffer(fileId: string): Promise<Buffer> {
+		return this.file(fileId).data;
+	}
+
+	async getAsStream(): Promise<never> {
+		throw new Error('the made-up store is read whole');
+	}
+
+	async getMetadata(fileId: string): Promise<BinaryData.Metadata> {
+		const { data, metadata } = this.file(fileId);
+		return { ...metadata, fileSize: data.length };
+	}
+
+	async deleteManyByFileId(ids: string[]): Promise<void> {
+		for (const id of ids) this.files.delete(id);
+	}
+
+	async copyByFileId(): Promise<never> {
+		throw new Error('the made-up store does not copy');
+	}
+
+	async copyByFilePath(): Promise<never> {
+		throw new Error('the made-up store does not copy');
+	}
+
+	async rename(): Promise<never> {
+		throw new Error('the made-up store does not rename');
+	}
+
+	private file(fileId: string) {
+		const file = this.files.get(fileId);
+		if (!file) throw new Error(`no file ${fileId} in the made-up store`);
+		return file;
+	}
+}
 
 interface Runtime {
 	/** Temporary n8n user folder: instance settings and filesystem binary data live here. */
@@ -53,9 +113,10 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 	let service = binaryServices.get(mode);
 	if (!service) {
 		// BinaryDataConfig would read env vars and InstanceSettings; the service only reads these fields.
+		const serviceMode = mode === 'unknown-store' ? UNKNOWN_STORE_MODE : mode;
 		const config: Pick<BinaryDataConfig, 'mode' | 'availableModes' | 'localStoragePath' | 'signingSecret' | 'dbMaxFileSize'> = {
-			mode,
-			availableModes: [mode],
+			mode: serviceMode as BinaryDataConfig['mode'],
+			availableModes: [serviceMode as BinaryDataConfig['mode']],
 			localStoragePath: path.join(root, 'storage'),
 			signingSecret: 'viewcomfy-harness-signing-secret',
 			dbMaxFileSize: 512,
@@ -66,6 +127,7 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 			logger as unknown as Logger,
 		);
 		await service.init();
+		if (mode === 'unknown-store') service.setManager(UNKNOWN_STORE_MODE as BinaryData.ServiceMode, new GatheringStore());
 		binaryServices.set(mode, service);
 	}
 	Container.set(BinaryDataService, service);

@@ -4,13 +4,15 @@
  * whole, instead of as a stream that n8n joins itself. The node learns the store's mode from the
  * first file n8n stores, so the first run of a process streams. What n8n's BinaryDataService is
  * handed is watched on the real service; every file must come out byte for byte, whichever way
- * it went.
+ * it went. A store whose ids the node does not know (a made-up mode registered on n8n's own
+ * BinaryDataService, as n8n 3.0 may name one) gets every output as a stream.
  */
 import { gzipSync } from 'node:zlib';
 
 import { BinaryDataService } from 'n8n-core';
 
 import { runNode, type RunResult } from '../../harness';
+import { UNKNOWN_STORE_MODE } from '../../harness/n8nRuntime';
 import { seededBytes } from '../../unit/transport/pieces';
 import { startServer, type LoopbackServer } from '../transport/loopback';
 import { watchUnhandledRejections } from '../unhandledRejections';
@@ -115,6 +117,34 @@ describe("n8n's in-memory binary mode", () => {
 		await result.dispose();
 		await unhandled.expectNone();
 	});
+});
+
+describe('a store n8n names in a way the node does not know', () => {
+	it('is streamed to, even right after a whole-file store, and every file comes out byte for byte', async () => {
+		env.emulator.setBehaviour({ outputBytes: LARGE_BYTES });
+		const parameters = pasteParameters('txt2img', { parameters: mappedFields({ '3-inputs-seed': 79 }) });
+		const inMemory = await runAgainst(env.emulator, { parameters, binaryMode: 'default' });
+		const expected = sha256(await largeFile(inMemory));
+		await inMemory.dispose();
+		// The node now gathers whole files (in-memory mode). The first output of the next run goes
+		// whole; the record n8n returns for it names a mode the node does not know.
+		const first = await runAgainst(env.emulator, { parameters, binaryMode: 'unknown-store' });
+		await first.dispose();
+
+		stores.mark();
+		const result = await runAgainst(env.emulator, { parameters, binaryMode: 'unknown-store' });
+		const items = expectSuccess(result);
+		expect(items.length).toBeGreaterThan(1);
+		for (const item of items) expect(item.binary?.data.id).toMatch(new RegExp(`^${UNKNOWN_STORE_MODE}:`));
+		// Not one output of the second run was handed over as a Buffer.
+		expect(stores.handed()).toEqual(items.map(() => 'stream'));
+		const large = await largeFile(result);
+		expect(large.length).toBe(LARGE_BYTES);
+		expect(sha256(large)).toBe(expected);
+		expectNoSecret(result, env.emulator);
+		await result.dispose();
+		await unhandled.expectNone();
+	}, 60_000);
 });
 
 describe('an answer compressed on the way', () => {
