@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { BinaryDataService, binaryToBuffer, ErrorReporter, type BinaryData, type BinaryDataConfig } from 'n8n-core';
@@ -13,25 +15,33 @@ import { CapturingLogger } from './capturingLogger';
 /**
  * n8n's binary data modes the harness runs: `default` keeps bytes base64 in the item (in memory),
  * `filesystem` writes them under the storage folder and keeps only an id in the item.
- * `unknown-store` is made up: a store registered on n8n's BinaryDataService under a mode the node
- * does not know (`storage`, ids `storage:<uuid>`, as a renamed n8n 3.0 mode might be), which keeps
- * files in memory and gathers each whole (n8n-core's binaryToBuffer) as the database mode does.
+ * Two more register a GatheringStore on n8n's BinaryDataService (n8n-core's own init only sets up
+ * filesystem): `database` stands in for n8n's DatabaseManager (packages/cli, rows of a table),
+ * which gathers each file whole with binaryToBuffer under ids `database:<uuid>`; the real one runs
+ * in the e2e tests (VIEWCOMFY_E2E_BINARY_MODE=database). `unknown-store` is made up: the same
+ * store under a mode the node does not know (`storage`, ids `storage:<uuid>`, as a renamed n8n 3.0
+ * mode might be).
  */
-export type BinaryMode = 'default' | 'filesystem' | 'unknown-store';
+export type BinaryMode = 'default' | 'filesystem' | 'database' | 'unknown-store';
 
 /** The n8n mode name, and so the id prefix, of the made-up `unknown-store`. */
 export const UNKNOWN_STORE_MODE = 'storage';
 
-/** The made-up store: n8n's Manager interface over a Map, gathering streams as DatabaseManager does. */
+/** The modes served by a GatheringStore, with the name each has in n8n. */
+const GATHERING_MODES: Partial<Record<BinaryMode, string>> = { database: 'database', 'unknown-store': UNKNOWN_STORE_MODE };
+
+const executionOf = (location: BinaryData.FileLocation): string | undefined => (location.type === 'execution' ? location.executionId : undefined);
+
+/** n8n's Manager interface over a Map, gathering each file whole as n8n's DatabaseManager does. */
 class GatheringStore implements BinaryData.Manager {
-	private readonly files = new Map<string, { data: Buffer; metadata: BinaryData.PreWriteMetadata }>();
+	private readonly files = new Map<string, { data: Buffer; metadata: BinaryData.PreWriteMetadata; executionId?: string }>();
 
 	async init(): Promise<void> {}
 
-	async store(_location: BinaryData.FileLocation, bufferOrStream: Parameters<BinaryData.Manager['store']>[1], metadata: BinaryData.PreWriteMetadata) {
+	async store(location: BinaryData.FileLocation, bufferOrStream: Parameters<BinaryData.Manager['store']>[1], metadata: BinaryData.PreWriteMetadata) {
 		const data = await binaryToBuffer(bufferOrStream);
 		const fileId = randomUUID();
-		this.files.set(fileId, { data, metadata });
+		this.files.set(fileId, { data, metadata, executionId: executionOf(location) });
 		return { fileId, fileSize: data.length };
 	}
 
@@ -43,8 +53,8 @@ class GatheringStore implements BinaryData.Manager {
 		return this.file(fileId).data;
 	}
 
-	async getAsStream(): Promise<never> {
-		throw new Error('the made-up store is read whole');
+	async getAsStream(fileId: string): Promise<Readable> {
+		return Readable.from(this.file(fileId).data);
 	}
 
 	async getMetadata(fileId: string): Promise<BinaryData.Metadata> {
@@ -52,25 +62,33 @@ class GatheringStore implements BinaryData.Manager {
 		return { ...metadata, fileSize: data.length };
 	}
 
+	async deleteMany(locations: BinaryData.FileLocation[]): Promise<void> {
+		const executions = new Set(locations.flatMap((location) => (location.type === 'execution' ? [location.executionId] : [])));
+		for (const [fileId, file] of this.files) if (file.executionId !== undefined && executions.has(file.executionId)) this.files.delete(fileId);
+	}
+
 	async deleteManyByFileId(ids: string[]): Promise<void> {
 		for (const id of ids) this.files.delete(id);
 	}
 
-	async copyByFileId(): Promise<never> {
-		throw new Error('the made-up store does not copy');
+	async copyByFileId(location: BinaryData.FileLocation, sourceFileId: string): Promise<string> {
+		const fileId = randomUUID();
+		this.files.set(fileId, { ...this.file(sourceFileId), executionId: executionOf(location) });
+		return fileId;
 	}
 
-	async copyByFilePath(): Promise<never> {
-		throw new Error('the made-up store does not copy');
+	async copyByFilePath(location: BinaryData.FileLocation, sourcePath: string, metadata: BinaryData.PreWriteMetadata) {
+		return await this.store(location, await readFile(sourcePath), metadata);
 	}
 
-	async rename(): Promise<never> {
-		throw new Error('the made-up store does not rename');
+	async rename(oldFileId: string, newFileId: string): Promise<void> {
+		this.files.set(newFileId, this.file(oldFileId));
+		this.files.delete(oldFileId);
 	}
 
 	private file(fileId: string) {
 		const file = this.files.get(fileId);
-		if (!file) throw new Error(`no file ${fileId} in the made-up store`);
+		if (!file) throw new Error(`no file ${fileId} in the gathering store`);
 		return file;
 	}
 }
@@ -113,7 +131,8 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 	let service = binaryServices.get(mode);
 	if (!service) {
 		// BinaryDataConfig would read env vars and InstanceSettings; the service only reads these fields.
-		const serviceMode = mode === 'unknown-store' ? UNKNOWN_STORE_MODE : mode;
+		const gathering = GATHERING_MODES[mode];
+		const serviceMode = gathering ?? mode;
 		const config: Pick<BinaryDataConfig, 'mode' | 'availableModes' | 'localStoragePath' | 'signingSecret' | 'dbMaxFileSize'> = {
 			mode: serviceMode as BinaryDataConfig['mode'],
 			availableModes: [serviceMode as BinaryDataConfig['mode']],
@@ -127,7 +146,7 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 			logger as unknown as Logger,
 		);
 		await service.init();
-		if (mode === 'unknown-store') service.setManager(UNKNOWN_STORE_MODE as BinaryData.ServiceMode, new GatheringStore());
+		if (gathering) service.setManager(gathering as BinaryData.ServiceMode, new GatheringStore());
 		binaryServices.set(mode, service);
 	}
 	Container.set(BinaryDataService, service);
