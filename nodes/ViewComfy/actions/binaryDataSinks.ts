@@ -68,9 +68,9 @@ const GROWN_RESERVED_BYTES = 512 * 1024 * 1024;
  * suits every mode. n8n names a stored file `<mode>:<file id>`. Only the stores known to gather
  * the whole file into one Buffer first (n8n-core's binaryToBuffer, which copies every chunk it was
  * given into a new Buffer) get outputs whole: the in-memory mode (no id), `database` and `s3`.
- * Ids that start with `filesystem` are files on disk, written as the bytes come; so is any id of a
- * mode this node does not know (n8n 3.0 renames binaryData to storage; `azure` came later): an
- * output is streamed to it, as to a store not yet learned.
+ * Ids that start with `filesystem` are files on disk, written as the bytes come. Any other id is
+ * of a mode this node does not know (`azure`, which n8n 2.41 has, or one a later n8n such as 3.0
+ * adds or renames): outputs are streamed to it, as to a store not yet learned.
  */
 const n8nStore: { gathersWholeFiles?: boolean } = {};
 
