@@ -58,6 +58,14 @@ stage "faults" jest_stage faults
 stage "e2e (n8n 2.8.4, Node 20)" jest_stage e2e --runInBand
 stage "e2e-latest (n8n 2.40.7, Node 24)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:latest
 stage "e2e-1x (n8n 1.123.81, Node 20)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:1x
+# The e2e scenarios whose outputs are checked byte for byte as n8n stored them, again with n8n
+# keeping binary data in its database (N8N_DEFAULT_BINARY_DATA_MODE=database, which n8n 3.0 keeps).
+# The other targets run the two that cover most: several outputs of one process (streamed, then
+# whole), an input file read from the database, a running `n8n start`.
+db_binary_tests=(test/e2e/text-to-image.test.ts test/e2e/streaming-logs.test.ts test/e2e/image-to-image-files.test.ts test/e2e/scheduled-batch.test.ts)
+stage "e2e-database (n8n 2.8.4, Node 20, binary data in the database)" env VIEWCOMFY_E2E_BINARY_MODE=database npx jest --selectProjects e2e --runInBand --json --outputFile="${results_dir}/e2e-database.json" "${db_binary_tests[@]}"
+stage "e2e-latest-database (latest target, Node 24, binary data in the database)" env VIEWCOMFY_RESULTS_DIR="$results_dir" VIEWCOMFY_E2E_BINARY_MODE=database npm run --silent test:latest -- "${db_binary_tests[@]:2}"
+stage "e2e-1x-database (n8n 1.123.81, Node 20, binary data in the database)" env VIEWCOMFY_RESULTS_DIR="$results_dir" VIEWCOMFY_E2E_BINARY_MODE=database npm run --silent test:1x -- "${db_binary_tests[@]:2}"
 stage "scale (queue mode)" npm run --silent test:scale -- --json "${results_dir}/scale.json"
 stage "bench --quick" npm run --silent bench -- --quick
 stage "clean tree" tree_unchanged

@@ -52,3 +52,25 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		...options.extra,
 	};
 }
+
+/**
+ * n8n binary data modes an e2e run can ask for with VIEWCOMFY_E2E_BINARY_MODE; unset, n8n keeps
+ * its own default (filesystem in n8n 2.x, in memory in 1.x).
+ */
+const E2E_BINARY_MODES = ['filesystem', 'database'] as const;
+export type E2eBinaryMode = (typeof E2E_BINARY_MODES)[number];
+
+export function e2eBinaryMode(): E2eBinaryMode | undefined {
+	const mode = process.env.VIEWCOMFY_E2E_BINARY_MODE?.trim();
+	if (!mode) return undefined;
+	if (!(E2E_BINARY_MODES as readonly string[]).includes(mode)) {
+		throw new Error(`VIEWCOMFY_E2E_BINARY_MODE must be one of ${E2E_BINARY_MODES.join(', ')}; got "${mode}"`);
+	}
+	return mode as E2eBinaryMode;
+}
+
+/** n8n 1.x registers the database store only when N8N_AVAILABLE_BINARY_DATA_MODES lists it; 2.x has every mode. */
+export function binaryModeEnv(): Record<string, string> {
+	const mode = e2eBinaryMode();
+	return mode ? { N8N_DEFAULT_BINARY_DATA_MODE: mode, N8N_AVAILABLE_BINARY_DATA_MODES: [...new Set(['filesystem', mode])].join(',') } : {};
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractJson, runN8nCli, type CliResult } from './cli';
 import { dumpDatabase } from './db-dump';
-import { n8nEnv } from './env';
+import { binaryModeEnv, n8nEnv } from './env';
 import type { N8nInstall } from './ensure-n8n';
 import { installNodePackage } from './pack';
 import { freePort } from './ports';
@@ -86,7 +86,7 @@ export class N8nInstance {
 			runnerBrokerPort: runnerPort,
 			fileAccessDirs: options.fileAccessDirs ?? [this.filesDir],
 			runtime: install.runtimeEnv,
-			extra: options.extraEnv,
+			extra: { ...binaryModeEnv(), ...options.extraEnv },
 		});
 	}
 

@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureN8n } from './ensure-n8n';
+import { e2eBinaryMode } from './env';
 import { nodeRuntimeEnv } from './node-runtime';
 import { REPO_ROOT } from './paths';
 import { N8N_TARGETS, findTarget } from './targets';
@@ -34,7 +35,9 @@ async function main(): Promise<number> {
 
 	// `npm test` passes its own report folder, so this run counts in its closing line.
 	const resultsDir = process.env.VIEWCOMFY_RESULTS_DIR || mkdtempSync(join(tmpdir(), `viewcomfy-test-${target.name}-`));
-	const report = `e2e-${target.name}`;
+	// A run in another binary data mode (VIEWCOMFY_E2E_BINARY_MODE) keeps its own report.
+	const binaryMode = e2eBinaryMode();
+	const report = `e2e-${target.name}${binaryMode ? `-${binaryMode}` : ''}`;
 	const runStarted = Date.now();
 	// Jest runs on the target's Node too: the secret scan loads n8n's sqlite3, built for that Node.
 	const env = { ...nodeRuntimeEnv(install.node), N8N_VERSION: target.version };

@@ -7,7 +7,7 @@
 import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import type { RecordedRequest } from '../emulator/server';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
-import { closeScenario, expectSecretNowhere, openScenario, pngSize, runToCompletion, sha256, type Scenario } from './helpers/scenario';
+import { closeScenario, expectSecretNowhere, expectStoredInRequestedMode, openScenario, pngSize, runToCompletion, sha256, type Scenario } from './helpers/scenario';
 import { loadExample } from './helpers/examples';
 import { E2E_CLIENT_ID, E2E_SECRET } from './helpers/viewcomfy';
 
@@ -83,6 +83,7 @@ describe('e2e: hosted API, submit now, fetch the result in another workflow', ()
 		const binary = fetched[0].binary?.data;
 		expect(binary?.mimeType).toBe('image/png');
 		expect(binary?.fileName).toMatch(/^ComfyUI_\d{5}_\.png$/);
+		expectStoredInRequestedMode(binary);
 		const bytes = readBinary(scenario.instance.userFolder, binary!);
 		expect(pngSize(bytes)).toEqual({ width: 512, height: 512 });
 		expect(fetched[0].json).toMatchObject({

@@ -6,9 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { nodeOutput, type Item } from '../../scripts/n8n/run-data';
+import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
-import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
+import { closeScenario, expectSecretNowhere, expectStoredInRequestedMode, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
 import { fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
 import { chainWorkflow, manualTrigger } from './helpers/workflow-builder';
 
@@ -102,6 +102,11 @@ describe('e2e: image to image, read from and written to disk', () => {
 			const onDisk = readFileSync(join(outDir, file.filename));
 			expect({ file: file.filename, sha256: sha256(onDisk) }).toEqual({ file: file.filename, sha256: sha256(file.data) });
 		}
+		// And as n8n stored them, in the binary data mode the run asked for.
+		results.forEach((item, i) => {
+			expectStoredInRequestedMode(item.binary?.data);
+			expect(sha256(readBinary(scenario.instance.userFolder, item.binary!.data))).toBe(sha256(answered[i].data));
+		});
 		const echo = readFileSync(join(outDir, 'victorian-photo.png'));
 		expect(sha256(echo)).toBe(call.files[0].sha256);
 		expect(pngSize(readFileSync(join(outDir, answered[0].filename))).width).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ import {
 	closeScenario,
 	createActiveWorkflow,
 	expectSecretNowhere,
+	expectStoredInRequestedMode,
 	inferRequests,
 	openScenario,
 	pngSize,
@@ -91,6 +92,7 @@ describe('e2e: scheduled batch on a running n8n', () => {
 
 	it('gives every item its own 512×512 PNG (12 distinct files)', () => {
 		const hashes = outputs.map((item) => {
+			expectStoredInRequestedMode(item.binary?.data);
 			const bytes = readBinary(scenario.instance.userFolder, item.binary!.data);
 			expect(item.binary!.data.mimeType).toBe('image/png');
 			expect(pngSize(bytes)).toEqual({ width: 512, height: 512 });

@@ -5,7 +5,7 @@
 import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import { consoleLines } from '../emulator/server/console-log';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
-import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, runToCompletion, type Scenario } from './helpers/scenario';
+import { closeScenario, expectSecretNowhere, expectStoredInRequestedMode, inferRequests, openScenario, pngSize, runToCompletion, type Scenario } from './helpers/scenario';
 import { fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
 import { chainWorkflow, codeNode, manualTrigger } from './helpers/workflow-builder';
 
@@ -46,6 +46,7 @@ describe('e2e: streaming logs', () => {
 		expect(logs).toEqual(consoleLines(20, items[0].json.execution_time_seconds as number));
 		expect(logs).toContain('got prompt');
 		expect(logs.some((line) => /100%\|█{10}\| 20\/20/.test(line))).toBe(true);
+		expectStoredInRequestedMode(items[0].binary?.data);
 		expect(pngSize(readBinary(scenario.instance.userFolder, items[0].binary!.data))).toEqual({ width: 512, height: 512 });
 	});
 

@@ -4,7 +4,7 @@
  */
 import { nodeOutput, readBinary, type Item } from '../../scripts/n8n/run-data';
 import { SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
-import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
+import { closeScenario, expectSecretNowhere, expectStoredInRequestedMode, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
 import { fixtureWorkflowText, mappedParameters, viewComfyNode } from './helpers/viewcomfy';
 import { chainWorkflow, codeNode, manualTrigger } from './helpers/workflow-builder';
 
@@ -55,6 +55,7 @@ describe('e2e: text to image', () => {
 		expect(calls[0].form?.logs).toBe('false');
 
 		const [answered] = await replayInfer(scenario.emulator, calls[0]);
+		expectStoredInRequestedMode(items[0].binary?.data);
 		const stored = readBinary(scenario.instance.userFolder, items[0].binary!.data);
 		expect(sha256(stored)).toBe(sha256(answered.data));
 	});

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ErrorReporter, type BinaryDataConfig } from 'n8n-core';
+import { BinaryDataService, binaryToBuffer, ErrorReporter, type BinaryData, type BinaryDataConfig } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { LoggerProxy } from 'n8n-workflow';
 
@@ -12,8 +15,83 @@ import { CapturingLogger } from './capturingLogger';
 /**
  * n8n's binary data modes the harness runs: `default` keeps bytes base64 in the item (in memory),
  * `filesystem` writes them under the storage folder and keeps only an id in the item.
+ * Two more register a GatheringStore on n8n's BinaryDataService (n8n-core's own init only sets up
+ * filesystem): `database` stands in for n8n's DatabaseManager (packages/cli, rows of a table),
+ * which gathers each file whole with binaryToBuffer under ids `database:<uuid>`; the real one runs
+ * in the e2e tests (VIEWCOMFY_E2E_BINARY_MODE=database). `unknown-store` is made up: the same
+ * store under a mode the node does not know (`storage`, ids `storage:<uuid>`, as a renamed n8n 3.0
+ * mode might be).
  */
-export type BinaryMode = 'default' | 'filesystem';
+export type BinaryMode = 'default' | 'filesystem' | 'database' | 'unknown-store';
+
+/** The n8n mode name, and so the id prefix, of the made-up `unknown-store`. */
+export const UNKNOWN_STORE_MODE = 'storage';
+
+/** The modes served by a GatheringStore, with the name each has in n8n. */
+const GATHERING_MODES: Partial<Record<BinaryMode, string>> = { database: 'database', 'unknown-store': UNKNOWN_STORE_MODE };
+
+const executionOf = (location: BinaryData.FileLocation): string | undefined => (location.type === 'execution' ? location.executionId : undefined);
+
+/** n8n's Manager interface over a Map, gathering each file whole as n8n's DatabaseManager does. */
+class GatheringStore implements BinaryData.Manager {
+	private readonly files = new Map<string, { data: Buffer; metadata: BinaryData.PreWriteMetadata; executionId?: string }>();
+
+	async init(): Promise<void> {}
+
+	async store(location: BinaryData.FileLocation, bufferOrStream: Parameters<BinaryData.Manager['store']>[1], metadata: BinaryData.PreWriteMetadata) {
+		const data = await binaryToBuffer(bufferOrStream);
+		const fileId = randomUUID();
+		this.files.set(fileId, { data, metadata, executionId: executionOf(location) });
+		return { fileId, fileSize: data.length };
+	}
+
+	getPath(fileId: string): string {
+		return `${UNKNOWN_STORE_MODE}://${fileId}`;
+	}
+
+	async getAsBuffer(fileId: string): Promise<Buffer> {
+		return this.file(fileId).data;
+	}
+
+	async getAsStream(fileId: string): Promise<Readable> {
+		return Readable.from(this.file(fileId).data);
+	}
+
+	async getMetadata(fileId: string): Promise<BinaryData.Metadata> {
+		const { data, metadata } = this.file(fileId);
+		return { ...metadata, fileSize: data.length };
+	}
+
+	async deleteMany(locations: BinaryData.FileLocation[]): Promise<void> {
+		const executions = new Set(locations.flatMap((location) => (location.type === 'execution' ? [location.executionId] : [])));
+		for (const [fileId, file] of this.files) if (file.executionId !== undefined && executions.has(file.executionId)) this.files.delete(fileId);
+	}
+
+	async deleteManyByFileId(ids: string[]): Promise<void> {
+		for (const id of ids) this.files.delete(id);
+	}
+
+	async copyByFileId(location: BinaryData.FileLocation, sourceFileId: string): Promise<string> {
+		const fileId = randomUUID();
+		this.files.set(fileId, { ...this.file(sourceFileId), executionId: executionOf(location) });
+		return fileId;
+	}
+
+	async copyByFilePath(location: BinaryData.FileLocation, sourcePath: string, metadata: BinaryData.PreWriteMetadata) {
+		return await this.store(location, await readFile(sourcePath), metadata);
+	}
+
+	async rename(oldFileId: string, newFileId: string): Promise<void> {
+		this.files.set(newFileId, this.file(oldFileId));
+		this.files.delete(oldFileId);
+	}
+
+	private file(fileId: string) {
+		const file = this.files.get(fileId);
+		if (!file) throw new Error(`no file ${fileId} in the gathering store`);
+		return file;
+	}
+}
 
 interface Runtime {
 	/** Temporary n8n user folder: instance settings and filesystem binary data live here. */
@@ -53,9 +131,11 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 	let service = binaryServices.get(mode);
 	if (!service) {
 		// BinaryDataConfig would read env vars and InstanceSettings; the service only reads these fields.
+		const gathering = GATHERING_MODES[mode];
+		const serviceMode = gathering ?? mode;
 		const config: Pick<BinaryDataConfig, 'mode' | 'availableModes' | 'localStoragePath' | 'signingSecret' | 'dbMaxFileSize'> = {
-			mode,
-			availableModes: [mode],
+			mode: serviceMode as BinaryDataConfig['mode'],
+			availableModes: [serviceMode as BinaryDataConfig['mode']],
 			localStoragePath: path.join(root, 'storage'),
 			signingSecret: 'viewcomfy-harness-signing-secret',
 			dbMaxFileSize: 512,
@@ -66,6 +146,7 @@ export async function useBinaryMode(mode: BinaryMode): Promise<BinaryDataService
 			logger as unknown as Logger,
 		);
 		await service.init();
+		if (gathering) service.setManager(gathering as BinaryData.ServiceMode, new GatheringStore());
 		binaryServices.set(mode, service);
 	}
 	Container.set(BinaryDataService, service);

@@ -65,15 +65,22 @@ const GROWN_RESERVED_BYTES = 512 * 1024 * 1024;
  * How n8n's binary data store takes a file, learned from the records it returns. The mode is
  * fixed for the life of an n8n process (N8N_DEFAULT_BINARY_DATA_MODE is read at start-up), so
  * the first file stored tells it for every later one; until then outputs are streamed, which
- * suits every mode. Ids that start with `filesystem` are files on disk, written as the bytes
- * come; the in-memory mode (no id), `database` and `s3` gather the whole file into one Buffer
- * first (n8n-core's binaryToBuffer, which copies every chunk it was given into a new Buffer).
+ * suits every mode. n8n names a stored file `<mode>:<file id>`. Only the stores known to gather
+ * the whole file into one Buffer first (n8n-core's binaryToBuffer, which copies every chunk it was
+ * given into a new Buffer) get outputs whole: the in-memory mode (no id), `database` and `s3`.
+ * Ids that start with `filesystem` are files on disk, written as the bytes come. Any other id is
+ * of a mode this node does not know (`azure`, which n8n 2.41 has, or one a later n8n such as 3.0
+ * adds or renames): outputs are streamed to it, as to a store not yet learned.
  */
 const n8nStore: { gathersWholeFiles?: boolean } = {};
 
+/** The `<mode>:` prefixes of n8n's stores that gather whole files. */
+const WHOLE_FILE_MODES = ['database:', 's3:'];
+
 /** Learns the store's mode from a record n8n returned for a stored file. */
 export function rememberStore(binary: IBinaryData): void {
-	n8nStore.gathersWholeFiles = !(typeof binary.id === 'string' && binary.id.startsWith('filesystem'));
+	const { id } = binary;
+	n8nStore.gathersWholeFiles = id === undefined || WHOLE_FILE_MODES.some((mode) => id.startsWith(mode));
 }
 
 /** The error a write gets once n8n has stopped reading (it gave no reason). */

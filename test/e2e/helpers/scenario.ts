@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { e2eBinaryMode } from '../../../scripts/n8n/env';
 import { N8nInstance, type CredentialSpec, type WorkflowSpec } from '../../../scripts/n8n/instance';
 import { REPO_ROOT } from '../../../scripts/n8n/paths';
-import type { ExecutionData } from '../../../scripts/n8n/run-data';
+import type { BinaryRef, ExecutionData } from '../../../scripts/n8n/run-data';
 import { startEmulator, type EmulatorBehaviour, type EmulatorHandle, type RecordedRequest } from '../../emulator/server';
 import { e2eLog, n8nWithNode } from './n8n-setup';
 import { E2E_CLIENT_ID, E2E_SECRET, viewComfyCredential } from './viewcomfy';
@@ -104,6 +105,18 @@ export async function replayInfer(
 }
 
 /** The secret must be nowhere in what n8n recorded: database rows, files, logs, CLI output. */
+/**
+ * The binary data modes asked for with VIEWCOMFY_E2E_BINARY_MODE, by the id prefix n8n gives what
+ * it stored there. Unset, n8n's default mode of the target holds (filesystem in 2.x, in memory in 1.x).
+ */
+const STORED_ID = { database: /^database:/, filesystem: /^filesystem-v2:/ } as const;
+
+/** Fails unless n8n stored the file in the binary data mode the run asked for (when it asked). */
+export function expectStoredInRequestedMode(binary: BinaryRef | undefined): void {
+	const mode = e2eBinaryMode();
+	if (mode) expect(binary?.id).toMatch(STORED_ID[mode]);
+}
+
 export async function expectSecretNowhere(scenario: Scenario, secret = E2E_SECRET): Promise<void> {
 	const hits = await scenario.instance.findSecret(secret);
 	expect(hits).toEqual([]);

@@ -23,7 +23,7 @@ const emulator = useHostedEmulator();
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe.each(['default', 'filesystem'] as const)('submit and wait (binary mode %s)', (binaryMode) => {
+describe.each(['default', 'filesystem', 'database'] as const)('submit and wait (binary mode %s)', (binaryMode) => {
 	it('submits, polls until success and outputs the PNG as binary data, like a direct run', async () => {
 		const emu = emulator();
 		const run = await runNode(emu, {

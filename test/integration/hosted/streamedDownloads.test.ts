@@ -78,7 +78,7 @@ function storedFiles(dir = join(n8nRuntime().root, 'storage')): Array<{ path: st
 	return found;
 }
 
-describe.each(['default', 'filesystem'] as const)('a large hosted file (binary mode %s)', (binaryMode) => {
+describe.each(['default', 'filesystem', 'database'] as const)('a large hosted file (binary mode %s)', (binaryMode) => {
 	it('comes out byte for byte, with the name, type and size the item shows', async () => {
 		const emu = emulator();
 		emu.setBehaviour({ outputBytes: LARGE_BYTES, hostedRunMs: 50 });
@@ -100,7 +100,7 @@ describe.each(['default', 'filesystem'] as const)('a large hosted file (binary m
 				expect(binary?.id).toBeUndefined();
 				continue;
 			}
-			expect(binary?.id).toMatch(/^filesystem-v2:/);
+			expect(binary?.id).toMatch(binaryMode === 'filesystem' ? /^filesystem-v2:/ : /^database:/);
 			// n8n's own record (used for downloads and copies) has the name and type the item shows.
 			expect(await service.getMetadata(binary?.id as string)).toEqual({ fileName: binary?.fileName, mimeType: binary?.mimeType, fileSize: binary?.bytes });
 		}
@@ -134,6 +134,10 @@ describe.each(['default', 'filesystem'] as const)('a large hosted file (binary m
 
 it('filesystem mode: the bytes reach n8n’s store while the file is still downloading', async () => {
 	const emu = emulator();
+	// The node streams to a store it has seen store a file on disk: whatever earlier tests ran in
+	// (a database-mode run makes it gather whole files), one small run in filesystem mode first.
+	emu.setBehaviour({ outputBytes: 1024, hostedRunMs: 0 });
+	await (await runNode(emu, { parameters: runWorkflowParameters(), input: prompt, binaryMode: 'filesystem' })).dispose();
 	const total = 3 * 1024 * 1024;
 	// About 1.5 s for the large file: long enough to look at the store midway.
 	emu.setBehaviour({ outputBytes: total, hostedRunMs: 0, dripBytesPerSecond: 2 * 1024 * 1024 });

@@ -34,7 +34,7 @@ const mask = pngOf(64, 48, 250);
 
 const env = useEmulator('img2img');
 
-describe.each(['default', 'filesystem'] as const)('binary mode %s', (binaryMode) => {
+describe.each(['default', 'filesystem', 'database'] as const)('binary mode %s', (binaryMode) => {
 	it('sends the image as part 10-inputs-image with its file name and type, and gets it echoed back', async () => {
 		const input: InputItem[] = [
 			{ json: {}, binary: { data: { data: photo, fileName: 'holiday photo.png', mimeType: 'image/png' } } },

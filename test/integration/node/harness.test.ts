@@ -55,7 +55,7 @@ const node: NodeUnderTest = { typeName: 'harness.echo', type: echoNode, name: 'E
 
 afterAll(() => shutdownN8nRuntime());
 
-describe.each(['default', 'filesystem'] as const)('binary mode %s', (binaryMode) => {
+describe.each(['default', 'filesystem', 'database'] as const)('binary mode %s', (binaryMode) => {
 	it('evaluates expressions per item and moves binary data through n8n helpers', async () => {
 		const result = await runWorkflowNode({
 			node,
@@ -73,9 +73,9 @@ describe.each(['default', 'filesystem'] as const)('binary mode %s', (binaryMode)
 		expect([...(await result.binaryBuffer(result.items[0]))]).toEqual([3, 2, 1]);
 		expect((await result.binaryBuffer(result.items[1])).toString()).toBe('zyx');
 		expect(result.items[1].binary!.data.fileName).toBe('b-1.bin');
-		// What distinguishes the modes: filesystem keeps a reference, default keeps the bytes inline.
-		if (binaryMode === 'filesystem') expect(result.items[0].binary!.data.id).toMatch(/^filesystem-v2:/);
-		else expect(result.items[0].binary!.data.id).toBeUndefined();
+		// What distinguishes the modes: filesystem and database keep a reference, default keeps the bytes inline.
+		if (binaryMode === 'default') expect(result.items[0].binary!.data.id).toBeUndefined();
+		else expect(result.items[0].binary!.data.id).toMatch(binaryMode === 'filesystem' ? /^filesystem-v2:/ : /^database:/);
 		expect(result.logText).toContain('echo a-0');
 		await result.dispose();
 	});

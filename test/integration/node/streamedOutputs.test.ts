@@ -37,13 +37,13 @@ async function filesOf(result: RunResult, items: INodeExecutionData[]) {
 }
 
 describe.each(['wait', 'stream'])('a large output (result mode %s)', (resultMode) => {
-	it('comes out the same in both binary modes, with n8n naming the stored file', async () => {
+	it('comes out the same in every binary mode, with n8n naming the stored file', async () => {
 		env.emulator.setBehaviour({ outputBytes: LARGE_BYTES });
 		// A fixed seed, so both runs render the same image.
 		const parameters = pasteParameters('txt2img', { resultMode, parameters: mappedFields({ '3-inputs-seed': 77 }) });
 		const runs: Partial<Record<BinaryMode, RunResult>> = {};
 		const files: Partial<Record<BinaryMode, Awaited<ReturnType<typeof filesOf>>>> = {};
-		for (const binaryMode of ['default', 'filesystem'] as const) {
+		for (const binaryMode of ['default', 'filesystem', 'database'] as const) {
 			const result = await runAgainst(env.emulator, { parameters, binaryMode });
 			runs[binaryMode] = result;
 			files[binaryMode] = await filesOf(result, expectSuccess(result));
@@ -52,6 +52,9 @@ describe.each(['wait', 'stream'])('a large output (result mode %s)', (resultMode
 		expect(large).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4', fileType: 'video', bytes: LARGE_BYTES });
 		expect(files.filesystem?.length).toBeGreaterThan(1);
 		expect(files.filesystem).toEqual(files.default);
+		expect(files.database).toEqual(files.default);
+		for (const item of runs.database?.items ?? []) expect(item.binary?.data.id).toMatch(/^database:/);
+		await runs.database?.dispose();
 
 		const onDisk = runs.filesystem as RunResult;
 		const service = Container.get(BinaryDataService);

@@ -4,13 +4,15 @@
  * whole, instead of as a stream that n8n joins itself. The node learns the store's mode from the
  * first file n8n stores, so the first run of a process streams. What n8n's BinaryDataService is
  * handed is watched on the real service; every file must come out byte for byte, whichever way
- * it went.
+ * it went. A store whose ids the node does not know (a made-up mode registered on n8n's own
+ * BinaryDataService, as n8n 3.0 may name one) gets every output as a stream.
  */
 import { gzipSync } from 'node:zlib';
 
 import { BinaryDataService } from 'n8n-core';
 
-import { runNode, type RunResult } from '../../harness';
+import { runNode, type BinaryMode, type RunResult } from '../../harness';
+import { UNKNOWN_STORE_MODE } from '../../harness/n8nRuntime';
 import { seededBytes } from '../../unit/transport/pieces';
 import { startServer, type LoopbackServer } from '../transport/loopback';
 import { watchUnhandledRejections } from '../unhandledRejections';
@@ -115,6 +117,59 @@ describe("n8n's in-memory binary mode", () => {
 		await result.dispose();
 		await unhandled.expectNone();
 	});
+});
+
+/**
+ * The large output run in `learned` (the mode the node has then seen last), then twice in `mode`:
+ * every file byte for byte, each stored under an id with `prefix`. Gives what n8n was handed on
+ * the first run in `mode`, and the second run (what it was handed since `stores.mark()`).
+ */
+async function twiceAfter(learned: BinaryMode, mode: BinaryMode, prefix: string, seed: number) {
+	env.emulator.setBehaviour({ outputBytes: LARGE_BYTES });
+	const parameters = pasteParameters('txt2img', { parameters: mappedFields({ '3-inputs-seed': seed }) });
+	const reference = await runAgainst(env.emulator, { parameters, binaryMode: learned });
+	const expected = sha256(await largeFile(reference));
+	await reference.dispose();
+	stores.mark();
+	const first = await runAgainst(env.emulator, { parameters, binaryMode: mode });
+	const firstHanded = stores.handed();
+	expect(sha256(await largeFile(first))).toBe(expected);
+	await first.dispose();
+
+	stores.mark();
+	const second = await runAgainst(env.emulator, { parameters, binaryMode: mode });
+	const items = expectSuccess(second);
+	expect(items.length).toBeGreaterThan(1);
+	for (const item of items) expect(item.binary?.data.id?.startsWith(prefix)).toBe(true);
+	const large = await largeFile(second);
+	expect(large.length).toBe(LARGE_BYTES);
+	expect(sha256(large)).toBe(expected);
+	expectNoSecret(second, env.emulator);
+	return { firstHanded, second, items };
+}
+
+describe("n8n's database binary mode (the harness's stand-in for n8n's DatabaseManager)", () => {
+	it('once n8n has stored a file there, hands each output over as one Buffer of its size, stored under database: ids', async () => {
+		const { firstHanded, second } = await twiceAfter('filesystem', 'database', 'database:', 80);
+		// Filesystem mode was learned last: the first output of the first run streamed.
+		expect(firstHanded[0]).toBe('stream');
+		expect(stores.handed()).toContain(LARGE_BYTES);
+		expect(stores.handed()).not.toContain('stream');
+		await second.dispose();
+		await unhandled.expectNone();
+	}, 60_000);
+});
+
+describe('a store n8n names in a way the node does not know', () => {
+	it('is streamed to, even right after a whole-file store, and every file comes out byte for byte', async () => {
+		// In-memory mode learned last: the first output of the first run goes whole; the record n8n
+		// returns for it names a mode the node does not know.
+		const { second, items } = await twiceAfter('default', 'unknown-store', `${UNKNOWN_STORE_MODE}:`, 79);
+		// Not one output of the second run was handed over as a Buffer.
+		expect(stores.handed()).toEqual(items.map(() => 'stream'));
+		await second.dispose();
+		await unhandled.expectNone();
+	}, 60_000);
 });
 
 describe('an answer compressed on the way', () => {

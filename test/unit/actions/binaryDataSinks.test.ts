@@ -11,7 +11,9 @@ import { join } from 'node:path';
 
 import { binaryToBuffer } from 'n8n-core';
 
-import { OutputByteStream } from '../../../nodes/ViewComfy/actions/binaryDataSinks';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { BinaryDataSink, BinaryDataSinks, OutputByteStream, rememberStore, WholeFileSink } from '../../../nodes/ViewComfy/actions/binaryDataSinks';
 
 const MB = 1024 * 1024;
 
@@ -203,4 +205,34 @@ describe("OutputByteStream read through events (n8n's other modes: binaryToBuffe
 		stream.end();
 		expect((await buffered).length).toBe(0);
 	});
+});
+
+describe("the way an output goes to n8n, learned from the ids n8n's store returns", () => {
+	/** A node context whose store never answers: what is learned comes only from rememberStore. */
+	const ctx = { helpers: { prepareBinaryData: async () => await new Promise<IBinaryData>(() => undefined) } } as unknown as IExecuteFunctions;
+	const sinkAfter = (id: string | undefined) => {
+		rememberStore({ id, data: '', mimeType: 'image/png' });
+		return new BinaryDataSinks(ctx).open({ position: 1, filename: 'out.png', contentType: 'image/png', expectedBytes: 1024 });
+	};
+
+	it.each([[undefined], ['database:0f9a'], ['s3:workflows/1/executions/2/binary_data/0f9a']])(
+		'a store known to gather whole files (%s) gets the output whole',
+		(id) => {
+			expect(sinkAfter(id)).toBeInstanceOf(WholeFileSink);
+		},
+	);
+
+	it('filesystem mode (filesystem-v2:…) gets it as a stream', () => {
+		expect(sinkAfter('filesystem-v2:workflows/1/executions/2/binary_data/0f9a')).toBeInstanceOf(BinaryDataSink);
+	});
+
+	// n8n 3.0 renames binaryData to storage; a mode or id this node does not know (another name,
+	// another version of a known mode) may well write as it reads: streaming suits every store.
+	it.each([['storage:xyz'], ['s3v2:workflows/1/executions/2/binary_data/0f9a'], ['azure:0f9a'], ['']])(
+		'an id of a store it does not know (%s) falls back to streaming, after a whole-file store too',
+		(id) => {
+			expect(sinkAfter('database:0f9a')).toBeInstanceOf(WholeFileSink);
+			expect(sinkAfter(id)).toBeInstanceOf(BinaryDataSink);
+		},
+	);
 });
