@@ -19,7 +19,7 @@ import { renderSummary } from './render';
 import type { BatchMeasurement, BenchResults, RawResults, SizeMeasurements } from './results';
 import type { MeasurementResult } from './spec';
 import { summarize } from './summary';
-import { DOCS_PATH, performanceMarkdown } from './writeDocs';
+import { DOCS_PATH, writePerformanceDoc } from './writeDocs';
 
 const USAGE = `Usage: npm run bench [-- --quick | --write-docs]
   --quick       short run for CI (1 and 20 MB, a small batch); writes bench/results.quick.json
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
 	writeResults(outPath, results);
 	process.stdout.write(`\n${renderSummary(results.summary)}\n\nResults written to ${outPath}\n`);
 	if (writeDocs) {
-		writeFileSync(DOCS_PATH, performanceMarkdown(results));
+		writePerformanceDoc(results);
 		process.stdout.write(`Wrote ${DOCS_PATH}\n`);
 	}
 }
