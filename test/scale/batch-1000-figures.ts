@@ -15,6 +15,8 @@ export interface BatchRun {
 	peakSource: string;
 	/** Length of the execution's data as the public API returns it (items' JSON and binary references). */
 	executionDataBytes: number;
+	/** The machine's 1-minute load average when the batch ended: how shared its 2 cores were. */
+	loadAverage: number;
 }
 
 export interface BatchFigures {
@@ -30,24 +32,31 @@ export interface BatchFigures {
 const n = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '?');
 
 /**
- * Memory that is ours, not n8n's: ViewComfy's peak at the large count minus what the reference
- * (n8n's HTTP Request node, same items and binary sizes) grew by from the small to the large count,
- * as a multiple of ViewComfy's peak at the small count. 1.0 means flat.
+ * Memory at the large count against the small one, for ViewComfy: its peak RSS as measured (n8n's
+ * run data included), and less the run data n8n stores for the extra items (the execution's data,
+ * as the public API returns it); beside it, what the reference (n8n's HTTP Request node, same
+ * items and binary sizes) grew by. 1.0 means flat.
  */
-export function memoryBeyondRunData(f: BatchFigures): { ratio: number; oursGrowthMiB: number; n8nGrowthMiB: number; n8nKiBPerItem: number } | undefined {
+export function memoryFigures(f: BatchFigures):
+	| { ratio: number; ratioBeyondRunData: number; runDataMiB: number; runDataBytesPerItem: number; oursGrowthMiB: number; referenceGrowthMiB: number; referenceKiBPerItem: number }
+	| undefined {
 	const [small, large] = f.settings.counts;
 	const find = (kind: BatchRun['kind'], count: number) => f.runs.find((r) => r.kind === kind && r.count === count);
 	const vcSmall = find('viewcomfy', small);
 	const vcLarge = find('viewcomfy', large);
 	const refSmall = find('reference', small);
 	const refLarge = find('reference', large);
-	if (!vcSmall || !vcLarge || !refSmall || !refLarge) return undefined;
-	const n8nGrowthMiB = refLarge.peakMiB - refSmall.peakMiB;
+	if (!vcSmall || !vcLarge) return undefined;
+	const runDataMiB = (vcLarge.executionDataBytes - vcSmall.executionDataBytes) / 2 ** 20;
+	const referenceGrowthMiB = refSmall && refLarge ? refLarge.peakMiB - refSmall.peakMiB : NaN;
 	return {
-		ratio: (vcLarge.peakMiB - n8nGrowthMiB) / vcSmall.peakMiB,
-		oursGrowthMiB: vcLarge.peakMiB - vcSmall.peakMiB - n8nGrowthMiB,
-		n8nGrowthMiB,
-		n8nKiBPerItem: (1024 * n8nGrowthMiB) / (large - small),
+		ratio: vcLarge.peakMiB / vcSmall.peakMiB,
+		ratioBeyondRunData: (vcLarge.peakMiB - runDataMiB) / vcSmall.peakMiB,
+		runDataMiB,
+		runDataBytesPerItem: vcLarge.executionDataBytes / large,
+		oursGrowthMiB: vcLarge.peakMiB - vcSmall.peakMiB - runDataMiB,
+		referenceGrowthMiB,
+		referenceKiBPerItem: (1024 * referenceGrowthMiB) / (large - small),
 	};
 }
 
@@ -59,24 +68,26 @@ export function renderBatchFigures(f: BatchFigures): string {
 		'',
 		`Schedule Trigger → Code (the prompts) → node, concurrency ${s.concurrency}, ${s.latencyMs} ms of GPU time and a ${s.outputBytes / 2 ** 20} MiB output per run. Ideal = ⌈items ÷ ${s.concurrency}⌉ × ${s.latencyMs} ms. Peak RSS is n8n's main process (the Code node's task runner is a separate process), from the kernel's high-water mark reset before each run.`,
 		'',
-		'| Node | items | node wall (s) | ideal (s) | wall ÷ ideal | whole execution (s) | RSS before (MiB) | peak RSS (MiB) | run data per item (bytes) |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		'| Node | items | node wall (s) | ideal (s) | wall ÷ ideal | whole execution (s) | RSS before (MiB) | peak RSS (MiB) | run data per item (bytes) | load average |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	);
 	for (const r of f.runs) {
 		const name = r.kind === 'viewcomfy' ? 'ViewComfy' : "n8n's HTTP Request (reference)";
-		lines.push(`| ${name} | ${r.count} | ${n(r.nodeS, 2)} | ${n(r.idealS, 2)} | ${n(r.nodeS / r.idealS, 2)}× | ${n(r.executionS, 2)} | ${n(r.rssBeforeMiB, 0)} | ${n(r.peakMiB, 0)} | ${n(r.executionDataBytes / r.count, 0)} |`);
+		lines.push(`| ${name} | ${r.count} | ${n(r.nodeS, 2)} | ${n(r.idealS, 2)} | ${n(r.nodeS / r.idealS, 2)}× | ${n(r.executionS, 2)} | ${n(r.rssBeforeMiB, 0)} | ${n(r.peakMiB, 0)} | ${n(r.executionDataBytes / r.count, 0)} | ${n(r.loadAverage)} |`);
 	}
-	const beyond = memoryBeyondRunData(f);
-	if (beyond) {
+	const m = memoryFigures(f);
+	if (m) {
+		const [small, large] = s.counts;
 		lines.push(
 			'',
-			`n8n's own cost: the reference's peak grew by ${n(beyond.n8nGrowthMiB, 0)} MiB from ${s.counts[0]} to ${s.counts[1]} items, ${n(beyond.n8nKiBPerItem, 0)} KiB per item, for run data n8n keeps until the execution ends. ` +
-				`Ours: ViewComfy's peak at ${s.counts[1]} items less that growth is **${n(beyond.ratio, 2)}×** its peak at ${s.counts[0]} items (target ≤ 1.2×), ${n(beyond.oursGrowthMiB, 0)} MiB beyond n8n's.`,
+			`**Memory.** ViewComfy's peak RSS at ${large} items is **${n(m.ratio, 2)}×** its peak at ${small} items, n8n's run data included (target ≤ 1.2× beyond the run data: ${n(m.ratioBeyondRunData, 2)}×). ` +
+				`n8n's run data is the execution's items as n8n stores them: ${n(m.runDataBytesPerItem, 0)} bytes per item in filesystem mode (each item's JSON and a reference to its files on disk), ${n(m.runDataMiB, 1)} MiB for the ${large - small} extra items, measured as the length of the execution's data the public API returns. ` +
+				`What is left, ${n(m.oursGrowthMiB, 0)} MiB, is heap growth of n8n's process during the longer run, ours and n8n's together. ` +
+				`Reference: n8n's own HTTP Request node, fetching the same number of 1 MiB files into the same store, grew its peak by ${n(m.referenceGrowthMiB, 0)} MiB (${n(m.referenceKiBPerItem, 0)} KiB per item; it starts a batch of requests every ${s.latencyMs} ms whether the last one is done or not, so on a busy machine response bodies pile up).`,
 			'',
-			`What a user can do when n8n's run data grows too large (figures derived from the ${n(beyond.n8nKiBPerItem, 0)} KiB per item above, not measured separately): ` +
-				`an execution keeps every node's output items until it ends, so 10,000 items would hold about ${n((10_000 * beyond.n8nKiBPerItem) / 1024, 0)} MiB. ` +
-				`*Loop Over Items (Split in Batches)* alone does not lower that: every iteration's output stays in the same execution's run data. ` +
-				`Running each batch of 100 prompts in a sub-workflow (*Execute Workflow*, returning one small item per batch) does: the sub-execution's run data goes when it ends, so the parent holds about ${n((100 * beyond.n8nKiBPerItem) / 1024, 1)} MiB of item data at a time, whatever the list's length. The binary files themselves are on disk in filesystem mode either way.`,
+			`**When n8n's run data does grow too large** (figures derived from the ${n(m.runDataBytesPerItem, 0)} bytes per item above): an execution keeps every node's output items until it ends, so the run data is small next to n8n's own ${n(f.runs[0]?.rssBeforeMiB ?? NaN, 0)} MiB in filesystem mode (about ${n((1e5 * m.runDataBytesPerItem) / 2 ** 20, 0)} MiB at 100,000 items, more per item with the in-memory binary mode, where each file's base64 stays in the item). ` +
+				`*Loop Over Items (Split in Batches)* alone does not lower it: every iteration's output stays in the same execution. ` +
+				`Running each batch of prompts in a sub-workflow (*Execute Workflow*, returning one small item per batch) does: a sub-execution's run data goes when it ends, so the parent holds one batch's items at a time (about ${n((100 * m.runDataBytesPerItem) / 1024, 0)} KiB for 100), whatever the list's length.`,
 		);
 	}
 	lines.push('', `Start-up: ${Object.entries(f.startupS).map(([what, sec]) => `${what} ${n(sec)} s`).join(', ')}. Whole stage: ${n(f.totalS, 0)} s.`);
