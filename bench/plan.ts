@@ -16,6 +16,8 @@ export interface BenchSettings {
 	officialCapSeconds: number;
 	batch: { items: number; latencyMs: number; concurrencies: number[] };
 	overhead: { requests: number; rounds: number };
+	/** Rows over a throttled link (the emulator's dripBytesPerSecond): one output size, each link speed. */
+	link: { sizeMB: number; bytesPerSecond: number[] };
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
@@ -28,6 +30,7 @@ export function benchSettings(quick: boolean): BenchSettings {
 				officialCapSeconds: 15,
 				batch: { items: 12, latencyMs: 250, concurrencies: [1, 4, 8] },
 				overhead: { requests: 40, rounds: 3 },
+				link: { sizeMB: 10, bytesPerSecond: [100e6] },
 			}
 		: {
 				quick,
@@ -37,6 +40,7 @@ export function benchSettings(quick: boolean): BenchSettings {
 				officialCapSeconds: 60,
 				batch: { items: 40, latencyMs: 500, concurrencies: [1, 4, 8] },
 				overhead: { requests: 200, rounds: 5 },
+				link: { sizeMB: 100, bytesPerSecond: [100e6, 25e6] },
 			};
 }
 
@@ -80,6 +84,16 @@ export function repeatedMeasurements(sizeMB: number, urls: EmulatorUrls, sha256:
 	planned.push({ key: 'hostedTransfer', spec: { kind: 'hostedTransfer', urls, sizeBytes } });
 	planned.push({ key: 'hostedNode.filesystem', spec: { kind: 'hostedNode', urls, binaryMode: 'filesystem', sizeBytes, sha256 } });
 	return planned;
+}
+
+/**
+ * Over a throttled link the paths users take in filesystem mode, each against the same bytes
+ * over the same link with nothing done to them (transfer.wait, transfer.stream, hostedTransfer).
+ */
+export const LINK_KEYS: readonly LargeMeasurementKey[] = ['transfer.wait', 'node.wait.filesystem', 'transfer.stream', 'node.stream.filesystem', 'hostedTransfer', 'hostedNode.filesystem'];
+
+export function linkMeasurements(sizeMB: number, urls: EmulatorUrls, sha256: string): PlannedMeasurement[] {
+	return repeatedMeasurements(sizeMB, urls, sha256).filter((planned) => LINK_KEYS.includes(planned.key));
 }
 
 export function officialMeasurement(settings: BenchSettings, sizeMB: number, urls: EmulatorUrls): PlannedMeasurement | undefined {

@@ -29,10 +29,11 @@ export class EmulatorProcess {
 	}
 
 	/** Sets the measured emulator's behaviour over its control API, then fills its output cache. */
-	async configure(behaviour: { outputBytes: number | null; latencyMs: number; hostedRunMs?: number }): Promise<void> {
+	async configure(behaviour: { outputBytes: number | null; latencyMs: number; hostedRunMs?: number; dripBytesPerSecond?: number | null }): Promise<void> {
 		const res = await request(new URL('/__emulator/behaviour', this.urls.measured), {
 			method: 'POST',
-			body: JSON.stringify(behaviour),
+			// The emulator merges what it is sent: a link speed is set for every measurement, or lifted.
+			body: JSON.stringify({ dripBytesPerSecond: null, ...behaviour }),
 		});
 		const text = await res.body.text();
 		if (res.statusCode !== 200) throw new Error(`The emulator refused behaviour ${JSON.stringify(behaviour)}: ${text}`);

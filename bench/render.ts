@@ -1,7 +1,7 @@
 /**
  * The summary as tables: aligned plain text for the console, Markdown for docs/performance.md.
  */
-import type { BatchRow, LargeRow, OverheadRow, Summary, TargetCheck } from './summary';
+import type { BatchRow, LargeRow, LinkRow, OverheadRow, Summary, TargetCheck } from './summary';
 
 export type TableStyle = 'text' | 'markdown';
 
@@ -38,6 +38,12 @@ export function largeOutputTable(rows: LargeRow[]): Table {
 			times(row.xSize),
 		]),
 	};
+}
+
+/** The large-output columns after the link's speed; × floor is against the transfer alone over that link. */
+export function linkTable(rows: LinkRow[]): Table {
+	const large = largeOutputTable(rows);
+	return { headers: ['link MB/s', ...large.headers], numeric: [true, ...large.numeric], rows: large.rows.map((cells, i) => [String(rows[i].linkMBps), ...cells]) };
 }
 
 export function batchTable(rows: BatchRow[]): Table {
@@ -95,6 +101,9 @@ export function renderSummary(summary: Summary): string {
 	return [
 		'Large outputs',
 		renderTable(largeOutputTable(summary.largeRows), 'text'),
+		'',
+		'Over a throttled link',
+		renderTable(linkTable(summary.linkRows), 'text'),
 		'',
 		'Batches',
 		renderTable(batchTable(summary.batchRows), 'text'),

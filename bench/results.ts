@@ -9,6 +9,11 @@ export interface SizeMeasurements {
 	measurements: Partial<Record<LargeMeasurementKey, MeasurementResult[]>>;
 }
 
+/** The link rows at one link speed. */
+export interface LinkMeasurements extends SizeMeasurements {
+	bytesPerSecond: number;
+}
+
 export interface BatchMeasurement {
 	items: number;
 	concurrency: number;
@@ -30,6 +35,8 @@ export interface RawResults {
 	};
 	settings: BenchSettings;
 	large: SizeMeasurements[];
+	/** Absent in results from before the link rows. */
+	link?: LinkMeasurements[];
 	batch: BatchMeasurement[];
 	overhead: { requests: number; rounds: number; result: MeasurementResult };
 }

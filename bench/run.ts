@@ -13,13 +13,13 @@ import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
 import { largeOutput } from '../test/emulator/server/outputs/large';
-import { benchSettings, MB, officialMeasurement, repeatedMeasurements, type BenchSettings, type PlannedMeasurement } from './plan';
+import { benchSettings, linkMeasurements, MB, officialMeasurement, repeatedMeasurements, type BenchSettings, type PlannedMeasurement } from './plan';
 import { EmulatorProcess, runChild } from './processes';
 import { renderSummary } from './render';
-import type { BatchMeasurement, BenchResults, RawResults, SizeMeasurements } from './results';
+import type { BatchMeasurement, BenchResults, LinkMeasurements, RawResults, SizeMeasurements } from './results';
 import type { MeasurementResult } from './spec';
 import { summarize } from './summary';
-import { DOCS_PATH, performanceMarkdown } from './writeDocs';
+import { DOCS_PATH, writePerformanceDoc } from './writeDocs';
 
 const USAGE = `Usage: npm run bench [-- --quick | --write-docs]
   --quick       short run for CI (1 and 20 MB, a small batch); writes bench/results.quick.json
@@ -47,26 +47,49 @@ function describe(result: MeasurementResult): string {
 	return `${(result.wallMs / 1000).toFixed(3)} s${memory}`;
 }
 
+/** What the node's bytes must hash to: the emulator's generator, decoded here once. */
+function expectedSha256(sizeMB: number): string {
+	const expected = Buffer.from(largeOutput(sizeMB * MB).base64.toString('latin1'), 'base64');
+	return createHash('sha256').update(expected).digest('hex');
+}
+
+type Recorder = (measurement: PlannedMeasurement, label: string) => Promise<void>;
+
+/** Runs one measurement in a fresh child, keeps its result under its key and prints it. */
+function recorder(tag: string, measurements: SizeMeasurements['measurements']): Recorder {
+	return async ({ key, spec }, label) => {
+		const result = await runChild(spec);
+		(measurements[key] ??= []).push(result);
+		process.stdout.write(`  [${tag}] ${key} ${label}: ${describe(result)}\n`);
+	};
+}
+
+/** Every planned measurement `reps` times, interleaved by repetition, so a burst of load on a shared machine hits every row alike. */
+async function repeated(planned: PlannedMeasurement[], reps: number, record: Recorder): Promise<void> {
+	for (let rep = 1; rep <= reps; rep++) {
+		for (const measurement of planned) await record(measurement, `run ${rep}/${reps}`);
+	}
+}
+
 async function measureSize(emulator: EmulatorProcess, settings: BenchSettings, sizeMB: number): Promise<SizeMeasurements> {
 	// Hosted runs finish at once, so the hosted rows time the downloads, not the emulated run.
 	await emulator.configure({ outputBytes: sizeMB * MB, latencyMs: 0, hostedRunMs: 0 });
-	// What the node's bytes must hash to: the emulator's generator, decoded here once.
-	const expected = Buffer.from(largeOutput(sizeMB * MB).base64.toString('latin1'), 'base64');
-	const sha256 = createHash('sha256').update(expected).digest('hex');
 	const measurements: SizeMeasurements['measurements'] = {};
-	const record = async ({ key, spec }: PlannedMeasurement, label: string) => {
-		const result = await runChild(spec);
-		(measurements[key] ??= []).push(result);
-		process.stdout.write(`  [${sizeMB} MB] ${key} ${label}: ${describe(result)}\n`);
-	};
-	const planned = repeatedMeasurements(sizeMB, emulator.urls, sha256);
-	// Runs interleaved by repetition, so a burst of load on a shared machine hits every row alike.
-	for (let rep = 1; rep <= settings.reps; rep++) {
-		for (const measurement of planned) await record(measurement, `run ${rep}/${settings.reps}`);
-	}
+	const planned = repeatedMeasurements(sizeMB, emulator.urls, expectedSha256(sizeMB));
+	const record = recorder(`${sizeMB} MB`, measurements);
+	await repeated(planned, settings.reps, record);
 	const official = officialMeasurement(settings, sizeMB, emulator.urls);
 	if (official) await record(official, `(capped at ${settings.officialCapSeconds} s)`);
 	return { sizeMB, measurements };
+}
+
+/** The link rows at one speed: the emulator sends every body at `bytesPerSecond`. */
+async function measureLink(emulator: EmulatorProcess, settings: BenchSettings, bytesPerSecond: number): Promise<LinkMeasurements> {
+	const { sizeMB } = settings.link;
+	await emulator.configure({ outputBytes: sizeMB * MB, latencyMs: 0, hostedRunMs: 0, dripBytesPerSecond: bytesPerSecond });
+	const measurements: SizeMeasurements['measurements'] = {};
+	await repeated(linkMeasurements(sizeMB, emulator.urls, expectedSha256(sizeMB)), settings.reps, recorder(`${sizeMB} MB at ${bytesPerSecond / 1e6} MB/s`, measurements));
+	return { sizeMB, bytesPerSecond, measurements };
 }
 
 async function measureBatches(emulator: EmulatorProcess, settings: BenchSettings): Promise<BatchMeasurement[]> {
@@ -118,6 +141,8 @@ async function main(): Promise<void> {
 	try {
 		const large: SizeMeasurements[] = [];
 		for (const sizeMB of settings.sizesMB) large.push(await measureSize(emulator, settings, sizeMB));
+		const link: LinkMeasurements[] = [];
+		for (const bytesPerSecond of settings.link.bytesPerSecond) link.push(await measureLink(emulator, settings, bytesPerSecond));
 		const batch = await measureBatches(emulator, settings);
 		const overhead = await measureOverhead(emulator, settings);
 		raw = {
@@ -133,6 +158,7 @@ async function main(): Promise<void> {
 			},
 			settings,
 			large,
+			link,
 			batch,
 			overhead,
 		};
@@ -143,7 +169,7 @@ async function main(): Promise<void> {
 	writeResults(outPath, results);
 	process.stdout.write(`\n${renderSummary(results.summary)}\n\nResults written to ${outPath}\n`);
 	if (writeDocs) {
-		writeFileSync(DOCS_PATH, performanceMarkdown(results));
+		writePerformanceDoc(results);
 		process.stdout.write(`Wrote ${DOCS_PATH}\n`);
 	}
 }

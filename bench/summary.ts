@@ -5,7 +5,7 @@
  * Wall time: median over the runs. Memory: the highest peak over the runs (the conservative one).
  */
 import { idealBatchMs, MB, type LargeMeasurementKey } from './plan';
-import type { RawResults, SizeMeasurements } from './results';
+import type { LinkMeasurements, RawResults, SizeMeasurements } from './results';
 import type { BinaryMode, MeasurementResult, ResultMode } from './spec';
 import { max, median } from './stats';
 
@@ -23,6 +23,11 @@ export interface LargeRow {
 	xFloor: number | null;
 	memMB: number | null;
 	xSize: number | null;
+}
+
+/** A row over a throttled link; `xFloor` is against the same bytes over the same link with nothing done to them. */
+export interface LinkRow extends LargeRow {
+	linkMBps: number;
 }
 
 export interface BatchRow {
@@ -51,6 +56,7 @@ export interface TargetCheck {
 
 export interface Summary {
 	largeRows: LargeRow[];
+	linkRows: LinkRow[];
 	batchRows: BatchRow[];
 	overhead: OverheadRow;
 	targets: TargetCheck[];
@@ -70,8 +76,14 @@ export const HOSTED_NODE_PATH = `node, Run Workflow on the hosted API, ${BINARY_
 /** Issue #11: a hosted download streamed into n8n's filesystem store stays well below the file's size. */
 const HOSTED_MEMORY_LIMIT = 0.5;
 
+/** Issue #21: over a real link the node's work must hide behind the transfer. */
+const LINK_WALL_LIMIT = 1.05;
+
+export const LINK_FLOOR_PATH = 'floor: the same answer over the same link, downloaded with undici and dropped';
+
 export function summarize(raw: RawResults): Summary {
 	const largeRows = raw.large.flatMap(sizeRows);
+	const linkRows = (raw.link ?? []).flatMap(linkRowsAt);
 	const batchRows = raw.batch.map((batch) => {
 		const idealMs = idealBatchMs(batch.items, batch.concurrency, batch.latencyMs);
 		return { items: batch.items, concurrency: batch.concurrency, latencyMs: batch.latencyMs, wallMs: batch.result.wallMs, idealMs, xIdeal: batch.result.wallMs / idealMs };
@@ -85,7 +97,35 @@ export function summarize(raw: RawResults): Summary {
 		nodeMsPerRequest,
 		overheadMsPerRequest: nodeMsPerRequest - rawMsPerRequest,
 	};
-	return { largeRows, batchRows, overhead, targets: targetChecks(largeRows, batchRows, overhead) };
+	return { largeRows, linkRows, batchRows, overhead, targets: [...targetChecks(largeRows, batchRows, overhead), ...linkTargets(linkRows)] };
+}
+
+function linkRowsAt(link: LinkMeasurements): LinkRow[] {
+	const runs = (key: LargeMeasurementKey) => link.measurements[key] ?? [];
+	const linkMBps = link.bytesPerSecond / 1e6;
+	const pairs: Array<[RowGroup, LargeMeasurementKey, LargeMeasurementKey, string]> = [
+		['wait', 'transfer.wait', 'node.wait.filesystem', `node, ${BINARY_MODE_LABEL.filesystem}`],
+		['stream', 'transfer.stream', 'node.stream.filesystem', `node, ${BINARY_MODE_LABEL.filesystem}`],
+		['hosted', 'hostedTransfer', 'hostedNode.filesystem', HOSTED_NODE_PATH],
+	];
+	return pairs.flatMap(([group, floorKey, nodeKey, path]) => {
+		const floorMs = median(runs(floorKey).map((run) => run.wallMs));
+		return [
+			{ ...row(link.sizeMB, group, LINK_FLOOR_PATH, runs(floorKey), floorMs), linkMBps },
+			{ ...row(link.sizeMB, group, path, runs(nodeKey), floorMs), linkMBps },
+		];
+	});
+}
+
+function linkTargets(rows: LinkRow[]): TargetCheck[] {
+	const label = { wait: MODE_LABEL.wait, stream: MODE_LABEL.stream, hosted: 'Hosted API download', n8n: 'n8n' } as const;
+	return rows
+		.filter((r) => r.path !== LINK_FLOOR_PATH)
+		.map((r) => ({
+			target: `${label[r.group]}, n8n filesystem binary mode, ${r.sizeMB} MB over a ${r.linkMBps} MB/s link: wall ≤ ${LINK_WALL_LIMIT}× the transfer alone`,
+			reached: ratio(r.xFloor),
+			met: r.xFloor === null ? false : r.xFloor <= LINK_WALL_LIMIT,
+		}));
 }
 
 function sizeRows(size: SizeMeasurements): LargeRow[] {

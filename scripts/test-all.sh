@@ -67,6 +67,7 @@ stage "e2e-database (n8n 2.8.4, Node 20, binary data in the database)" env VIEWC
 stage "e2e-latest-database (latest target, Node 24, binary data in the database)" env VIEWCOMFY_RESULTS_DIR="$results_dir" VIEWCOMFY_E2E_BINARY_MODE=database npm run --silent test:latest -- "${db_binary_tests[@]:2}"
 stage "e2e-1x-database (n8n 1.123.81, Node 20, binary data in the database)" env VIEWCOMFY_RESULTS_DIR="$results_dir" VIEWCOMFY_E2E_BINARY_MODE=database npm run --silent test:1x -- "${db_binary_tests[@]:2}"
 stage "scale (queue mode)" npm run --silent test:scale -- --json "${results_dir}/scale.json"
+stage "batch of 1,000 (n8n latest)" npm run --silent test:batch -- --json "${results_dir}/batch-1000.json"
 stage "bench --quick" npm run --silent bench -- --quick
 stage "clean tree" tree_unchanged
 

@@ -16,6 +16,7 @@ import {
 	expectSecretNowhere,
 	expectStoredInRequestedMode,
 	inferRequests,
+	maxOverlap,
 	openScenario,
 	pngSize,
 	sha256,
@@ -31,23 +32,6 @@ const EXAMPLE_FOLDER = '/home/node/.n8n-files';
 const COUNT = 12;
 const CONCURRENCY = (exampleNode(readExample(EXAMPLE), 'ViewComfy').parameters.options as { concurrency: number }).concurrency;
 const SUBJECT = 'a lighthouse on a cliff at dusk, oil painting';
-
-/** Most calls the emulator was serving at the same moment. */
-function maxOverlap(intervals: Array<{ start: number; end: number }>): number {
-	const events = intervals.flatMap(({ start, end }) => [
-		{ at: start, delta: 1 },
-		{ at: end, delta: -1 },
-	]);
-	// An end and a start at the same ms do not overlap.
-	events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-	let current = 0;
-	let most = 0;
-	for (const { delta } of events) {
-		current += delta;
-		most = Math.max(most, current);
-	}
-	return most;
-}
 
 describe('e2e: scheduled batch on a running n8n', () => {
 	let scenario: Scenario;

@@ -54,3 +54,32 @@ export class Checks {
 		);
 	}
 }
+
+export function argValue(argv: string[], flag: string): string | undefined {
+	const i = argv.indexOf(flag);
+	return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** The end of a scenario: the jest-style report if `--json FILE` asked for one, the summary line, the exit code. */
+export function finishChecks(checks: Checks, argv: string[], log: (line: string) => void): number {
+	const jsonReport = argValue(argv, '--json');
+	if (jsonReport) checks.writeJestStyleReport(jsonReport);
+	log(`\n${checks.summary()}`);
+	return checks.failed > 0 ? 1 : 0;
+}
+
+/**
+ * Runs a scenario's main with the process arguments and exits with its code; a crash counts as
+ * one failure. A Ctrl+C must still take every process it started down (their exit hooks run on exit).
+ */
+export function runScenario(main: (argv: string[]) => Promise<number>): void {
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+	main(process.argv.slice(2)).then(
+		(code) => process.exit(code),
+		(error: unknown) => {
+			console.error(error);
+			console.log('0 passed, 1 failed');
+			process.exit(1);
+		},
+	);
+}

@@ -138,12 +138,17 @@ export function renderFigures(f: Figures): string {
 export const FIGURES_START = '<!-- scale-figures:start (written by `npm run test:scale -- --write-docs`) -->';
 export const FIGURES_END = '<!-- scale-figures:end -->';
 
-/** Replaces the figures section of the doc between its markers; the rest of the doc is left alone. */
-export function writeFiguresIntoDoc(docPath: string, figures: Figures): void {
-	if (!existsSync(docPath)) throw new Error(`${docPath} does not exist; it must contain the figures markers`);
+/** Replaces the text of a doc between two marker lines; the rest of the doc is left alone. */
+export function writeSectionIntoDoc(docPath: string, markers: { start: string; end: string }, text: string): void {
+	if (!existsSync(docPath)) throw new Error(`${docPath} does not exist; it must contain the markers "${markers.start}" … "${markers.end}"`);
 	const doc = readFileSync(docPath, 'utf8');
-	const start = doc.indexOf(FIGURES_START);
-	const end = doc.indexOf(FIGURES_END);
-	if (start < 0 || end < start) throw new Error(`${docPath} has no "${FIGURES_START}" … "${FIGURES_END}" section`);
-	writeFileSync(docPath, `${doc.slice(0, start + FIGURES_START.length)}\n${renderFigures(figures)}\n${doc.slice(end)}`);
+	const start = doc.indexOf(markers.start);
+	const end = doc.indexOf(markers.end);
+	if (start < 0 || end < start) throw new Error(`${docPath} has no "${markers.start}" … "${markers.end}" section`);
+	writeFileSync(docPath, `${doc.slice(0, start + markers.start.length)}\n${text}\n${doc.slice(end)}`);
+}
+
+/** Replaces the figures section of docs/scaling.md. */
+export function writeFiguresIntoDoc(docPath: string, figures: Figures): void {
+	writeSectionIntoDoc(docPath, { start: FIGURES_START, end: FIGURES_END }, renderFigures(figures));
 }

@@ -15,7 +15,7 @@ import { ensureN8n } from '../../scripts/n8n/ensure-n8n';
 import { packNode } from '../../scripts/n8n/pack';
 import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths';
 import { startEmulator, type EmulatorHandle } from '../emulator/server';
-import { Checks } from './checks';
+import { Checks, finishChecks, runScenario } from './checks';
 import { QueueCluster } from './cluster/cluster';
 import type { ScenarioContext, ScenarioSettings } from './context';
 import { ExecutionsDb } from './executions-db';
@@ -45,11 +45,6 @@ const SETTINGS: ScenarioSettings = {
 function idealSeconds(workers: number): number {
 	const lanes = Math.min(SETTINGS.clientConcurrency, workers * SETTINGS.workerConcurrency);
 	return (Math.ceil(SETTINGS.calls / lanes) * SETTINGS.latencyMs) / 1000;
-}
-
-function argValue(argv: string[], flag: string): string | undefined {
-	const i = argv.indexOf(flag);
-	return i >= 0 ? argv[i + 1] : undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -129,20 +124,7 @@ async function main(argv: string[]): Promise<number> {
 		writeFiguresIntoDoc(join(REPO_ROOT, 'docs', 'scaling.md'), figures);
 		log('(figures written into docs/scaling.md)');
 	}
-	const jsonReport = argValue(argv, '--json');
-	if (jsonReport) checks.writeJestStyleReport(jsonReport);
-	log(`\n${checks.summary()}`);
-	return checks.failed > 0 ? 1 : 0;
+	return finishChecks(checks, argv, log);
 }
 
-// A Ctrl+C must still take PostgreSQL, Redis and every n8n process down (their exit hooks run on exit).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-main(process.argv.slice(2)).then(
-	(code) => process.exit(code),
-	(error: unknown) => {
-		console.error(error);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runScenario(main);

@@ -111,6 +111,24 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 	private puller: { resolve(result: IteratorResult<Buffer>): void; reject(err: Error): void } | undefined;
 	private readonly drainWaiters: Array<() => void> = [];
 	private deliveryQueued = false;
+	/** Pieces mode: the block being filled, and how much of it is. */
+	private block: Buffer | undefined;
+	private blockUsed = 0;
+	/** Pieces mode: blocks the reader is done with, to fill again. */
+	private readonly freeBlocks: Buffer[] = [];
+	/** The chunk the `for await` reader got last; it is done with it once it asks for the next. */
+	private lastPulled: Buffer | undefined;
+	/** A 'data' listener was attached: that reader may keep every chunk, so no block is reused. */
+	private eventReader = false;
+
+	/**
+	 * `gatherPieces`: the writer hands over network pieces from separate buffers (a download).
+	 * They are copied into blocks of WRITE_BYTES, and a reader that pulls (n8n's filesystem store,
+	 * fs.promises.writeFile, which asks for the next chunk only once the last one is written)
+	 * gives each block back to be filled again. At 200 MB that spares about 200 fresh 1 MB blocks,
+	 * whose pages the system must map and clear on first write, and the collections they cause.
+	 */
+	constructor(private readonly gatherPieces = false) {}
 
 	get size(): number {
 		return this.written;
@@ -119,6 +137,10 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 	write(chunk: Buffer): void {
 		if (this.failure) throw this.failure;
 		this.written += chunk.length;
+		if (this.gatherPieces) {
+			this.gather(chunk);
+			return;
+		}
 		const last = this.pending;
 		if (last !== undefined && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
 			this.pending = Buffer.from(last.buffer, last.byteOffset, last.length + chunk.length);
@@ -131,6 +153,7 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 
 	end(): void {
 		if (this.failure || this.ended) return;
+		this.queueBlock();
 		this.flush();
 		this.ended = true;
 		this.scheduleDelivery();
@@ -150,6 +173,9 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 		this.pending = undefined;
 		this.queue.length = 0;
 		this.unread = 0;
+		this.block = undefined;
+		this.freeBlocks.length = 0;
+		this.lastPulled = undefined;
 		this.scheduleDelivery();
 	}
 
@@ -161,7 +187,12 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 
 	[Symbol.asyncIterator](): AsyncIterator<Buffer> {
 		return {
-			next: async () => await this.pull(),
+			next: async () => {
+				this.recycleLastPulled();
+				const result = await this.pull();
+				this.lastPulled = result.done ? undefined : result.value;
+				return result;
+			},
 			// The reader stopped early (writeFile failed): later writes must fail, not pile up.
 			return: async () => {
 				this.destroy();
@@ -190,11 +221,42 @@ export class OutputByteStream implements OutputSink, AsyncIterable<Buffer> {
 	}
 
 	private listen(event: StreamEvent, listener: Listener, once: boolean): this {
+		if (event === 'data') this.eventReader = true;
 		const registered = this.listeners.get(event) ?? [];
 		registered.push({ listener, once });
 		this.listeners.set(event, registered);
 		this.scheduleDelivery();
 		return this;
+	}
+
+	/** Copies a network piece into the current block; each full block goes to the reader. */
+	private gather(piece: Buffer): void {
+		let offset = 0;
+		while (offset < piece.length) {
+			const block = (this.block ??= this.freeBlocks.pop() ?? Buffer.allocUnsafe(WRITE_BYTES));
+			const copied = piece.copy(block, this.blockUsed, offset);
+			this.blockUsed += copied;
+			offset += copied;
+			if (this.blockUsed === block.length) this.queueBlock();
+		}
+	}
+
+	/** The block being filled, as far as it is, goes to the queue. */
+	private queueBlock(): void {
+		const block = this.block;
+		if (block === undefined || this.blockUsed === 0) return;
+		this.pending = this.blockUsed === block.length ? block : block.subarray(0, this.blockUsed);
+		this.block = undefined;
+		this.blockUsed = 0;
+		this.flush();
+	}
+
+	/** A whole block the pulling reader has finished with can be filled again. */
+	private recycleLastPulled(): void {
+		const done = this.lastPulled;
+		this.lastPulled = undefined;
+		if (!this.gatherPieces || this.eventReader || done === undefined || this.failure) return;
+		if (done.length === WRITE_BYTES && done.byteOffset === 0 && done.buffer.byteLength === WRITE_BYTES) this.freeBlocks.push(done);
 	}
 
 	private flush(): void {
@@ -308,8 +370,9 @@ export class BinaryDataSink extends OutputByteStream implements N8nFileSink {
 		ctx: IExecuteFunctions,
 		readonly fileName: string,
 		readonly mimeType: string,
+		gatherPieces = false,
 	) {
-		super();
+		super(gatherPieces);
 		// prepareBinaryData is typed for a Buffer or a node:stream Readable; n8n only uses the
 		// members this stream has (see the top of this file), and a Readable is not allowed here.
 		this.stored = ctx.helpers.prepareBinaryData(this as unknown as Buffer, fileName, mimeType);
@@ -438,12 +501,12 @@ export class BinaryDataSinks {
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
 	/** An OutputSinkFactory: names the file the way buildOutputItems does. */
-	readonly open = ({ position, filename, contentType, expectedBytes }: OutputSinkRequest): OutputSink => {
+	readonly open = ({ position, filename, contentType, expectedBytes, pieces }: OutputSinkRequest): OutputSink => {
 		const fileName = sanitizeFileName(filename, `output_${position}`);
 		const mimeType = inferMimeType(fileName, contentType);
 		const sink =
 			(n8nStore.gathersWholeFiles === true ? WholeFileSink.open(this.ctx, fileName, mimeType, expectedBytes) : undefined) ??
-			new BinaryDataSink(this.ctx, fileName, mimeType);
+			new BinaryDataSink(this.ctx, fileName, mimeType, pieces === true);
 		this.opened.push(sink);
 		return sink;
 	};

@@ -91,6 +91,11 @@ export interface OutputSinkRequest {
 	 * Only a hint, since an answer that was compressed on the way can bring more.
 	 */
 	expectedBytes?: number;
+	/**
+	 * The bytes come as network pieces from separate buffers (a download), not as views of the
+	 * writer's own blocks: the sink joins them itself, into blocks it can reuse.
+	 */
+	pieces?: boolean;
 }
 
 /**

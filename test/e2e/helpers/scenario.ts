@@ -77,6 +77,23 @@ export function inferRequests(emulator: EmulatorHandle): RecordedRequest[] {
 	return emulator.requests.filter((r) => r.kind === 'infer');
 }
 
+/** Most calls the emulator was serving at the same moment. */
+export function maxOverlap(intervals: Array<{ start: number; end: number }>): number {
+	const events = intervals.flatMap(({ start, end }) => [
+		{ at: start, delta: 1 },
+		{ at: end, delta: -1 },
+	]);
+	// An end and a start at the same ms do not overlap.
+	events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+	let current = 0;
+	let most = 0;
+	for (const { delta } of events) {
+		current += delta;
+		most = Math.max(most, current);
+	}
+	return most;
+}
+
 export interface ReplayFile {
 	field: string;
 	filename: string;

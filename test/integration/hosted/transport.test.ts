@@ -237,7 +237,7 @@ describe('downloads into output sinks', () => {
 		expect(output).toMatchObject({ filename: 'out.png', contentType: 'image/png', chunks: [], byteLength: body.length });
 		expect(output.sink).toBeInstanceOf(OutputByteStream);
 		// The download's Content-Length is announced, so a sink can reserve the file's exact size.
-		expect(sinks.opened.map((s) => s.request)).toEqual([{ position: 0, filename: 'out.png', contentType: 'image/png', expectedBytes: body.length }]);
+		expect(sinks.opened.map((s) => s.request)).toEqual([{ position: 0, filename: 'out.png', contentType: 'image/png', expectedBytes: body.length, pieces: true }]);
 		const read = await sinks.opened[0].outcome;
 		expect(read.ok && sha256(read.bytes)).toBe(sha256(body));
 	});

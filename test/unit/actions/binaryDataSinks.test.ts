@@ -127,6 +127,69 @@ describe('OutputByteStream read by pulling (n8n filesystem mode: fs.promises.wri
 	});
 });
 
+/** Network pieces the way a download brings them: each its own buffer, of odd sizes. */
+function separatePieces(data: Buffer): Buffer[] {
+	const pieces: Buffer[] = [];
+	for (let offset = 0, i = 0; offset < data.length; i++) {
+		const size = 40_000 + ((i * 7919) % 30_000);
+		pieces.push(Buffer.from(data.subarray(offset, offset + size)));
+		offset += size;
+	}
+	return pieces;
+}
+
+async function writePieces(stream: OutputByteStream, pieces: Buffer[]): Promise<void> {
+	for (const piece of pieces) {
+		stream.write(piece);
+		const wait = stream.ready();
+		if (wait) await wait;
+	}
+	stream.end();
+}
+
+describe('OutputByteStream with network pieces (hosted downloads)', () => {
+	it('fs.promises.writeFile gets the exact bytes in 1 MB blocks, and the stream fills the written blocks again', async () => {
+		const data = block(9 * MB + 777, 5);
+		const stream = new OutputByteStream(true);
+		const path = join(dir, 'pieces.bin');
+		const blocks = new Set<ArrayBufferLike>();
+		const sizes: number[] = [];
+		// writeFile as n8n's filesystem store calls it, seeing every chunk it is handed.
+		const seen = (async function* () {
+			for await (const chunk of stream) {
+				blocks.add(chunk.buffer);
+				sizes.push(chunk.length);
+				yield chunk;
+			}
+		})();
+		await Promise.all([writeFile(path, seen), writePieces(stream, separatePieces(data))]);
+		expect(sha256(await readFile(path))).toBe(sha256(data));
+		expect(sizes).toEqual([...Array.from({ length: 9 }, () => MB), 777]);
+		// Ten blocks handed over, a few distinct memory blocks behind them.
+		expect(blocks.size).toBeLessThanOrEqual(4);
+	});
+
+	it("a reader through 'data' events keeps every block intact (none is filled again)", async () => {
+		const data = block(6 * MB + 5, 6);
+		const stream = new OutputByteStream(true);
+		const reading = binaryToBuffer(stream as unknown as Buffer);
+		await writePieces(stream, separatePieces(data));
+		expect(sha256(await reading)).toBe(sha256(data));
+	});
+
+	it('a reader that keeps pulled chunks without writing them still gets every byte once', async () => {
+		const data = block(4 * MB + 9, 7);
+		const stream = new OutputByteStream(true);
+		const reading = (async () => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+			return Buffer.concat(chunks);
+		})();
+		await writePieces(stream, separatePieces(data));
+		expect(sha256(await reading)).toBe(sha256(data));
+	});
+});
+
 describe("OutputByteStream read through events (n8n's other modes: binaryToBuffer)", () => {
 	it('hands the bytes over while they are written, not at the end', async () => {
 		const data = block(4 * MB + 5, 6);
