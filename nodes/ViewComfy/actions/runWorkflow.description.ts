@@ -255,6 +255,14 @@ export const runWorkflowProperties: INodeProperties[] = [
 					'How many input items run at the same time. Outputs always come back in input order.',
 			},
 			{
+				displayName: 'Download Files',
+				name: 'downloadFiles',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to download the output files as binary data. Off: nothing is downloaded; each item gets the file\'s pre-signed link with its name, type, size and, when the link says, when it expires. Anyone with the link can fetch the file until it expires. Hosted API only: a direct deployment sends its files inside its answer, so turning this off with a direct credential fails the run.',
+			},
+			{
 				displayName: 'Include Executed Workflow',
 				name: 'includePrompt',
 				type: 'boolean',
