@@ -172,7 +172,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			},
 		},
 		description:
-			"The app's form: basic inputs, then advanced ones. Only the inputs you change are sent; an empty input keeps the app's value. Image, video and audio inputs take the name of the input item's binary property to send.",
+			"The app's form: basic inputs, then advanced ones. Only the inputs you change are sent; an empty input keeps the app's value. Image, video and audio inputs take the name of the input item's binary property to send, or an http(s) URL to fetch the file from.",
 		displayOptions: { show: { ...showForRun, workflowSource: ['viewComfyApp'] } },
 	},
 	{
