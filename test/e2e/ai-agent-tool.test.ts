@@ -11,10 +11,11 @@ import { readFileSync } from 'node:fs';
 import type { CredentialSpec, WorkflowSpec } from '../../scripts/n8n/instance';
 import { nodeOutput, readBinary, type ExecutionData, type Item } from '../../scripts/n8n/run-data';
 import { messageText, startFakeChatServer, toolMessages, type ChatCall, type FakeChatServer } from '../fakes/openaiChat';
+import type { RecordedRequest } from '../emulator/server';
 import { examplePath } from './helpers/examples';
 import { e2eLog, SCENARIO_TIMEOUT_MS, SETUP_TIMEOUT_MS } from './helpers/n8n-setup';
 import { closeScenario, expectSecretNowhere, inferRequests, openScenario, pngSize, replayInfer, runToCompletion, sha256, type Scenario } from './helpers/scenario';
-import { CREDENTIAL_REF, E2E_SECRET, viewComfyCredential } from './helpers/viewcomfy';
+import { CREDENTIAL_REF, E2E_CLIENT_ID, E2E_SECRET, linkedPngOutput, viewComfyCredential } from './helpers/viewcomfy';
 import { n8nId } from './helpers/workflow-builder';
 
 const EXAMPLE = examplePath('ai-agent-tool');
@@ -26,6 +27,9 @@ const FOX = 'a red fox in snow';
 const OPENAI_CREDENTIAL: CredentialSpec['id'] = 'OpenAiLocalCred1';
 const WRONG_SECRET = 'e2e-AGENT-WRONG-7f3a9c0e11';
 const WRONG_CREDENTIAL = { id: 'ViewComfyWrongAg', name: 'ViewComfy (wrong secret)' };
+const HOSTED_CREDENTIAL = { id: 'ViewComfyHostedA', name: 'ViewComfy hosted API (agent)' };
+/** With the hosted API the tool message carries the file's link too: still under 1 KB for one image. */
+const MAX_HOSTED_TOOL_MESSAGE_BYTES = 1024;
 /** A tool answer the model can afford: a few KB at most. */
 const MAX_TOOL_MESSAGE_BYTES = 4096;
 
@@ -86,7 +90,14 @@ describe('e2e: the node as an AI Agent tool', () => {
 				{ id: OPENAI_CREDENTIAL, name: 'OpenAI (local chat server)', type: 'openAiApi', data: { apiKey: 'sk-local-fake', url: chat.baseUrl } },
 			],
 		});
-		await scenario.instance.importCredentials([viewComfyCredential(scenario.emulator.url, WRONG_SECRET, WRONG_CREDENTIAL)]);
+		await scenario.instance.importCredentials([
+			viewComfyCredential(scenario.emulator.url, WRONG_SECRET, WRONG_CREDENTIAL),
+			{
+				...HOSTED_CREDENTIAL,
+				type: 'viewComfyApi',
+				data: { apiType: 'hosted', hostedApiUrl: scenario.emulator.origin, endpointUrl: 'https://team--viewcomfy-deployment.modal.run/', clientId: E2E_CLIENT_ID, clientSecret: E2E_SECRET },
+			},
+		]);
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -202,6 +213,44 @@ describe('e2e: the node as an AI Agent tool', () => {
 			expect(`${answer.error} ${answer.description}`).toContain('6-inputs-text');
 			expect(run.output).toBe(`The image tool answered: ${run.toolMessage}`);
 		}, SCENARIO_TIMEOUT_MS);
+	});
+
+	describe('the example on the hosted API: the model gets the file’s link', () => {
+		let run: AgentRun;
+		let sent: RecordedRequest[];
+
+		beforeAll(async () => {
+			run = await runAgent(
+				exampleWorkflow('e2e: agent makes an image, hosted', (tool) => {
+					tool.credentials = { viewComfyApi: HOSTED_CREDENTIAL };
+					tool.parameters.options = { pollIntervalSeconds: 0.2, maxPollIntervalSeconds: 0.5 };
+				}),
+			);
+			sent = [...scenario.emulator.requests];
+		}, SCENARIO_TIMEOUT_MS);
+
+		it('a tool message with the link, its name, type, size and expiry: under 1 KB, no bytes, no secret', () => {
+			expect(Buffer.byteLength(run.toolMessage)).toBeLessThan(MAX_HOSTED_TOOL_MESSAGE_BYTES);
+			const answer = JSON.parse(run.toolMessage) as Array<Record<string, unknown>>;
+			expect(answer).toHaveLength(1);
+			expect(answer[0]).toMatchObject(linkedPngOutput(scenario.emulator.origin));
+			// No base64: the longest string is the link, far shorter than any PNG's base64.
+			const strings = run.toolMessage.match(/"[^"]*"/g) ?? [];
+			expect(Math.max(...strings.map((text) => text.length))).toBeLessThan(400);
+			expect(run.toolMessage).not.toContain(E2E_SECRET);
+			expect(run.output).toBe(`The image tool answered: ${run.toolMessage}`);
+			expect(sent.filter((request) => request.kind === 'hosted-submit').map((request) => request.form?.params)).toEqual([{ '6-inputs-text': FOX }]);
+		});
+
+		it('the link in the message serves the image the tool recorded', async () => {
+			const [answer] = JSON.parse(run.toolMessage) as Array<{ url: string; fileSize: number }>;
+			const bytes = Buffer.from(await (await fetch(answer.url)).arrayBuffer());
+			expect(bytes.length).toBe(answer.fileSize);
+			expect(pngSize(bytes)).toEqual({ width: 512, height: 512 });
+			const toolRuns = run.data.resultData.runData[TOOL_NODE] as Array<{ data?: Record<string, Item[][]> }>;
+			const binary = toolRuns[0].data?.ai_tool?.[0]?.[0]?.binary?.data;
+			expect(sha256(readBinary(scenario.instance.userFolder, binary!))).toBe(sha256(bytes));
+		});
 	});
 
 	it('leaves neither client secret anywhere in n8n’s records, files or logs', async () => {

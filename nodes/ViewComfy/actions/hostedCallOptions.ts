@@ -15,6 +15,8 @@ export interface HostedOptionValues {
 	maxOutputSizeMb?: number;
 	pollIntervalSeconds?: number;
 	maxPollIntervalSeconds?: number;
+	/** Download Files: off outputs the pre-signed links instead of the files. */
+	downloadFiles?: boolean;
 }
 
 /** Timeouts, retries and polling from the options; progress and retries go to n8n's log. */
@@ -30,6 +32,7 @@ export function hostedCallOptions(
 		maxRetries: options.maxRetries ?? 8,
 		maxRetryWaitMs: (options.maxRetryWaitSeconds ?? 600) * 1000,
 		maxOutputBytes: Math.floor((options.maxOutputSizeMb ?? 2048) * 1024 * 1024),
+		downloadFiles: options.downloadFiles ?? true,
 		poll: {
 			intervalMs: (options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
 			maxIntervalMs: (options.maxPollIntervalSeconds ?? DEFAULT_MAX_POLL_INTERVAL_SECONDS) * 1000,

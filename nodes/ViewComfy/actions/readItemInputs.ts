@@ -167,8 +167,8 @@ async function readFilePart(
 	const source = parseFileSource(value, field);
 	if (source.kind === 'url') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as InputFetchOptions;
-		// The timeout and retry defaults are the ones every other call of the node reads.
-		const { timeoutMs, signal, maxRetries, maxRetryWaitMs } = hostedCallOptions(ctx, options, itemIndex);
+		// The timeout and retry defaults, and the retry log line, are the ones every other call of the node has.
+		const { timeoutMs, signal, maxRetries, maxRetryWaitMs, onRetry } = hostedCallOptions(ctx, options, itemIndex);
 		return await fetchInputFile(
 			{ key, url: source.url, field },
 			{
@@ -178,6 +178,7 @@ async function readFilePart(
 				signal,
 				maxRetries,
 				maxRetryWaitMs,
+				onRetry,
 			},
 		);
 	}

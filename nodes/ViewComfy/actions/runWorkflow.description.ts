@@ -172,7 +172,7 @@ export const runWorkflowProperties: INodeProperties[] = [
 			},
 		},
 		description:
-			"The app's form: basic inputs, then advanced ones. Only the inputs you change are sent; an empty input keeps the app's value. Image, video and audio inputs take the name of the input item's binary property to send.",
+			"The app's form: basic inputs, then advanced ones. Only the inputs you change are sent; an empty input keeps the app's value. Image, video and audio inputs take the name of the input item's binary property to send, or an http(s) URL to fetch the file from.",
 		displayOptions: { show: { ...showForRun, workflowSource: ['viewComfyApp'] } },
 	},
 	{
@@ -253,6 +253,14 @@ export const runWorkflowProperties: INodeProperties[] = [
 				default: 1,
 				description:
 					'How many input items run at the same time. Outputs always come back in input order.',
+			},
+			{
+				displayName: 'Download Files',
+				name: 'downloadFiles',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to download the output files as binary data. Off: nothing is downloaded; each item gets the file\'s pre-signed link with its name, type, size and, when the link says, when it expires. Anyone with the link can fetch the file until it expires. Hosted API only: a direct deployment sends its files inside its answer, so turning this off with a direct credential fails the run.',
 			},
 			{
 				displayName: 'Include Executed Workflow',

@@ -9,6 +9,7 @@ import { infer, type InferConnection } from '../transport/direct/infer';
 import { n8nHttpOf } from '../transport/http/n8nHttp';
 import { readApiConnection, type ApiConnection } from './connection';
 import { failedItem } from './continueOnFail';
+import type { HostedOptionValues } from './hostedCallOptions';
 import { runHostedItem } from './runWorkflowHosted';
 import { readAppFieldValues, APP_SOURCE } from '../helpers/viewComfyApp';
 import {
@@ -24,7 +25,7 @@ import { buildOutputItems, type OutputOptions } from './writeOutputs';
 
 export { runWorkflowProperties as description } from './runWorkflow.description';
 
-export interface RunOptions extends OutputOptions {
+export interface RunOptions extends OutputOptions, Pick<HostedOptionValues, 'downloadFiles'> {
 	concurrency?: number;
 	includeLogs?: boolean;
 	maxOutputSizeMb?: number;
@@ -67,6 +68,13 @@ async function runItem(
 ): Promise<INodeExecutionData[]> {
 	const source = ctx.getNodeParameter('workflowSource', itemIndex) as WorkflowSource;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RunOptions;
+	// Before any file input is fetched: the run could not give what was asked.
+	if (api.api === 'direct' && options.downloadFiles === false) {
+		throw new UserInputError('Download Files can only be turned off with the ViewComfy hosted API', {
+			field: 'Options → Download Files',
+			hint: 'A direct deployment sends its files inside its answer, so there is no link to output instead. Turn Download Files on (or remove the option), or set API to "ViewComfy Hosted API" in the credential.',
+		});
+	}
 	const { workflow, app } = await readItemWorkflow(ctx, itemIndex, { required: false });
 	const files = await readFileParts(ctx, itemIndex);
 	let fields = readFieldValues(ctx, itemIndex);

@@ -2,7 +2,7 @@ import { fileTypeFromMimeType, type IBinaryData, type IBinaryKeyData, type IData
 
 import { inferMimeType, sanitizeFileName } from '../helpers/fileName';
 import type { DecodedOutput, InferResult } from '../helpers/interfaces';
-import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode } from '../helpers/outputPlan';
+import { fileMetadata, planOutputItems, type OutputFileInfo, type OutputMode, type PlannedItem } from '../helpers/outputPlan';
 import { OutputByteStream, isN8nFileSink, rememberStore, type N8nFileSink } from './binaryDataSinks';
 import { runsAsTool } from './toolCall';
 
@@ -25,13 +25,16 @@ export async function buildOutputItems(
 ): Promise<INodeExecutionData[]> {
 	const outputMode = ctx.getNodeParameter('outputMode', itemIndex, 'itemPerFile') as OutputMode;
 	const { meta, outputs } = result;
+	const asTool = runsAsTool(ctx);
 	const files: OutputFileInfo[] = outputs.map((output, index) => {
 		const fileName = sanitizeFileName(output.filename, `output_${index}`);
 		return {
 			index,
 			fileName,
 			mimeType: inferMimeType(fileName, output.contentType),
-			fileSize: output.byteLength,
+			fileSize: output.notDownloaded ? output.declaredSize : output.byteLength,
+			// The link is shown when it is all there is, and to an agent, which cannot show binary data to its user.
+			...(output.link !== undefined && (output.notDownloaded || asTool) ? { link: output.link } : {}),
 		};
 	});
 
@@ -44,7 +47,7 @@ export async function buildOutputItems(
 	};
 	// As an agent's tool the JSON is what the model reads: the executed workflow and the log lines
 	// would cost it thousands of tokens and tell it nothing it can act on.
-	if (runsAsTool(ctx)) delete runJson.logs;
+	if (asTool) delete runJson.logs;
 	else if (options.includePrompt) runJson.prompt = meta.prompt as IDataObject;
 
 	const items: INodeExecutionData[] = [];
@@ -52,19 +55,30 @@ export async function buildOutputItems(
 		const binary: IBinaryKeyData = {};
 		for (const { property, file } of planned.files) {
 			const output = outputs[file.index];
+			if (output.notDownloaded) continue;
 			binary[property] = isN8nFileSink(output.sink) ? await storedBinary(output.sink, file) : await storeBytes(ctx, output, file);
 		}
-		const json: IDataObject =
-			outputMode === 'itemPerFile' && planned.files.length === 1
-				? { ...runJson, file: fileMetadata(planned.files[0].file) as IDataObject }
-				: { ...runJson, files: planned.files.map(({ file }) => fileMetadata(file) as IDataObject) };
 		items.push({
-			json,
-			...(planned.files.length ? { binary } : {}),
+			json: itemJson(runJson, planned.files, outputMode),
+			...(Object.keys(binary).length ? { binary } : {}),
 			pairedItem: { item: itemIndex },
 		});
 	}
 	return items;
+}
+
+/**
+ * The run's JSON with what it says of its files. One file per item: under `file`; a file shown by
+ * its link has the link and its metadata at the top instead (`url`, `fileName`, `mimeType`,
+ * `fileSize`, `expiresAt`), where a posting node's expression looks first, and `file` without the
+ * link (so the link appears once).
+ */
+function itemJson(runJson: IDataObject, planned: PlannedItem['files'], outputMode: OutputMode): IDataObject {
+	if (outputMode !== 'itemPerFile' || planned.length !== 1) return { ...runJson, files: planned.map(({ file }) => fileMetadata(file) as IDataObject) };
+	const { url, expiresAt, ...file } = fileMetadata(planned[0].file);
+	if (url === undefined) return { ...runJson, file: file as IDataObject };
+	const { fileName, mimeType, fileSize } = file;
+	return { ...runJson, url, fileName, mimeType, ...(fileSize === undefined ? {} : { fileSize }), ...(expiresAt ? { expiresAt } : {}), file: file as IDataObject };
 }
 
 /**

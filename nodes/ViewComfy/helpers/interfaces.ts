@@ -117,6 +117,10 @@ export interface DecodedOutput {
 	byteLength: number;
 	/** Set when the bytes went to a sink as they arrived; `chunks` is then empty. */
 	sink?: OutputSink;
+	/** Hosted API: the pre-signed link the file was (or, with `notDownloaded`, would be) fetched from. */
+	link?: string;
+	/** Download Files off: only the link is known; `chunks` is empty and `byteLength` is the declared size (0 when unknown). */
+	notDownloaded?: boolean;
 }
 
 export interface InferResult {

@@ -3,13 +3,17 @@
  * with the real binary data.
  */
 import { fileExtension } from './fileName';
+import { linkExpiry } from './inputFile';
 
 export interface OutputFileInfo {
 	/** Position in the result's `outputs`. */
 	index: number;
 	fileName: string;
 	mimeType: string;
-	fileSize: number;
+	/** Unknown for a file that was not downloaded and whose size the hosted API did not declare. */
+	fileSize?: number;
+	/** The hosted API's pre-signed link, when the item is to show it (Download Files off, or as a tool). */
+	link?: string;
 }
 
 export type OutputMode = 'itemPerFile' | 'allOnOneItem';
@@ -38,19 +42,24 @@ export type OutputFileMetadata = {
 	index: number;
 	fileName: string;
 	mimeType: string;
-	fileSize: number;
+	fileSize?: number;
 	fileExtension?: string;
+	/** Pre-signed link: anyone who has it can fetch the file until it expires. */
+	url?: string;
+	/** When the link stops working (ISO time), if its query says. */
+	expiresAt?: string;
 };
 
 /** What the item JSON says about one output file (no bytes). */
 export function fileMetadata(file: OutputFileInfo): OutputFileMetadata {
-	const metadata: OutputFileMetadata = {
-		index: file.index,
-		fileName: file.fileName,
-		mimeType: file.mimeType,
-		fileSize: file.fileSize,
-	};
+	const metadata: OutputFileMetadata = { index: file.index, fileName: file.fileName, mimeType: file.mimeType };
+	if (file.fileSize !== undefined) metadata.fileSize = file.fileSize;
 	const extension = fileExtension(file.fileName);
 	if (extension !== undefined) metadata.fileExtension = extension;
+	if (file.link !== undefined) {
+		metadata.url = file.link;
+		const expiresAt = linkExpiry(file.link);
+		if (expiresAt) metadata.expiresAt = expiresAt;
+	}
 	return metadata;
 }

@@ -18,6 +18,7 @@ export const EXAMPLE_NAMES = [
 	'hosted-submit-now',
 	'hosted-collect-later',
 	'ai-agent-tool',
+	'image-link-to-posted-link',
 ] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 

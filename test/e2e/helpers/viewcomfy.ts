@@ -35,3 +35,13 @@ export function viewComfyNode(parameters: Record<string, unknown>, extra: Partia
 		...extra,
 	};
 }
+
+/** What an output item (or a tool message) says of a PNG output as a link (Download Files off, or as a tool on the hosted API). */
+export const linkedPngOutput = (emulatorOrigin: string) => ({
+	status: 'success',
+	url: expect.stringContaining(`${emulatorOrigin}/__hosted-files/`),
+	fileName: expect.stringMatching(/\.png$/),
+	mimeType: 'image/png',
+	fileSize: expect.any(Number),
+	expiresAt: expect.any(String),
+});

@@ -3,6 +3,7 @@ import type { BehaviourState } from './behaviour';
 import type { LinkSigner } from './hosted/links';
 import type { HostedRuns } from './hosted/runs';
 import type { HostedSocketHub } from './hosted/socket';
+import type { InputFiles } from './input-files';
 import type { PendingResults } from './pending-results';
 import type { RequestLog } from './record';
 import type { ComfyWorkflow } from './types';
@@ -19,4 +20,6 @@ export interface EmulatorContext {
 	signal: AbortSignal;
 	/** The hosted API's runs, the signer of their download links, and its Socket.IO endpoint. */
 	hosted: { runs: HostedRuns; signer: LinkSigner; sockets: HostedSocketHub };
+	/** Files served for file inputs given as URLs (input-files.ts). */
+	inputFiles: InputFiles;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BehaviourError } from './behaviour';
 import type { EmulatorContext } from './context';
 import { sendJson } from './exchange';
+import { putInputFile } from './input-files';
 import type { EmulatorBehaviour } from './types';
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -28,9 +29,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 	}
 }
 
-type ControlHandler = (ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+type ControlHandler = (ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>) => Promise<void> | void;
 
-export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: string; handler: ControlHandler }> = [
+export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; handler: ControlHandler }> = [
 	{
 		method: 'GET',
 		path: '/health',
@@ -38,6 +39,15 @@ export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: st
 	},
 	{ method: 'GET', path: '/requests', handler: (ctx, _req, res) => sendJson(res, 200, ctx.log.all) },
 	{ method: 'GET', path: '/sockets', handler: (ctx, _req, res) => sendJson(res, 200, ctx.hosted.sockets.all) },
+	{
+		method: 'GET',
+		path: '/downloads',
+		handler: (ctx, _req, res) => {
+			const downloads = ctx.log.all.filter((request) => request.kind === 'download');
+			sendJson(res, 200, { count: downloads.length, served: downloads.filter((request) => request.status === 200).length });
+		},
+	},
+	{ method: 'PUT', path: '/input-files/:name', handler: async (ctx, req, res, params) => await putInputFile(ctx, req, res, params.name ?? '') },
 	{
 		method: 'DELETE',
 		path: '/requests',
@@ -68,6 +78,7 @@ export const CONTROL_ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; path: st
 			req.resume();
 			ctx.state.reset();
 			ctx.log.clear();
+			ctx.inputFiles.clear();
 			ctx.hosted.sockets.clear();
 			sendJson(res, 200, ctx.state.current);
 		},

@@ -10,6 +10,7 @@ import type { EmulatorContext } from './context';
 import { LinkSigner } from './hosted/links';
 import { HostedRuns } from './hosted/runs';
 import { HostedSocketHub } from './hosted/socket';
+import { INPUT_FILE_MODES, INPUT_FILES_PREFIX, InputFiles } from './input-files';
 import { PendingResults } from './pending-results';
 import { RequestLog } from './record';
 import { createRequestListener } from './router';
@@ -23,6 +24,7 @@ export { RESULT_QUERY } from './pending-results';
 export { CONTROL_PREFIX } from './control';
 export { HOSTED_INFER_PATH } from './hosted/routes';
 export { FILES_PREFIX } from './hosted/links';
+export { INPUT_FILES_PREFIX, INPUT_OVERSIZE_BYTES } from './input-files';
 export { SOCKET_EVENTS } from './hosted/socket';
 
 export const DEFAULT_WORKFLOW_PATH = resolve(__dirname, '../../fixtures/workflows/txt2img.json');
@@ -54,6 +56,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 				return late.sockets!;
 			},
 		},
+		inputFiles: new InputFiles(),
 	};
 	const server = createServer(createRequestListener(ctx));
 	// Socket.IO on the same origin, as on api.viewcomfy.com; it answers /socket.io/ before the routes.
@@ -87,6 +90,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 		},
 		get sockets() {
 			return ctx.hosted.sockets.all;
+		},
+		putInputFile: (name, bytes, contentType) => {
+			ctx.inputFiles.put(name, { bytes, contentType });
+			const urls = INPUT_FILE_MODES.map((mode) => [mode, `${origin}${INPUT_FILES_PREFIX}/${mode}/${encodeURIComponent(name)}`]);
+			return Object.fromEntries(urls) as Record<(typeof INPUT_FILE_MODES)[number], string>;
+		},
+		get downloadCount() {
+			return log.all.filter((request) => request.kind === 'download').length;
 		},
 		clearRequests: () => {
 			log.clear();

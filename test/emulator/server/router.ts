@@ -9,6 +9,7 @@ import { CONTROL_PREFIX, CONTROL_ROUTES, controlNotFound } from './control';
 import { fastApiDetail } from './errors';
 import { Exchange, sendJson } from './exchange';
 import { HOSTED_ROUTES } from './hosted/routes';
+import { INPUT_FILES_PREFIX, serveInputFile } from './input-files';
 import { handleInfer } from './infer';
 import { RESULT_QUERY } from './pending-results';
 import { answerResultUrl } from './respond';
@@ -20,13 +21,14 @@ export function createRequestListener(ctx: EmulatorContext): (req: IncomingMessa
 		defaultRoute: (req, res) => guard(req, res, () => methodNotAllowed(ctx, req, res)),
 	});
 	for (const route of CONTROL_ROUTES) {
-		router.on(route.method, `${CONTROL_PREFIX}${route.path}`, (req, res) =>
-			guard(req, res, () => route.handler(ctx, req, res)),
+		router.on(route.method, `${CONTROL_PREFIX}${route.path}`, (req, res, params) =>
+			guard(req, res, () => route.handler(ctx, req, res, params)),
 		);
 	}
 	router.all(`${CONTROL_PREFIX}/*`, (req, res) => controlNotFound(req, res));
 	// Static paths, so they win over the catch-all infer route below.
 	for (const route of HOSTED_ROUTES) router.on(route.method, route.path, (req, res) => guard(req, res, () => route.handler(ctx, req, res)));
+	router.on('GET', `${INPUT_FILES_PREFIX}/:mode/:name`, (req, res) => guard(req, res, () => serveInputFile(ctx, new Exchange(req, res, ctx.log, 'input-file'))));
 	router.on('POST', '*', (req, res, _params, _store, query) =>
 		guard(req, res, () => {
 			if (req.url === CONTROL_PREFIX || req.url?.startsWith(`${CONTROL_PREFIX}?`)) return controlNotFound(req, res);

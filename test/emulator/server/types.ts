@@ -115,9 +115,10 @@ export interface RecordedRequest {
 	contentType: string | null;
 	/**
 	 * `infer` for a POST, `result` for a GET on a 303 result URL, `hosted-submit` / `hosted-status` /
-	 * `hosted-cancel` for the hosted API routes, `download` for a pre-signed file link, `other` for anything else.
+	 * `hosted-cancel` for the hosted API routes, `download` for a pre-signed file link, `input-file` for a
+	 * file served under `/__input-files/`, `other` for anything else.
 	 */
-	kind: 'infer' | 'result' | 'hosted-submit' | 'hosted-status' | 'hosted-cancel' | 'download' | 'other';
+	kind: 'infer' | 'result' | 'hosted-submit' | 'hosted-status' | 'hosted-cancel' | 'download' | 'input-file' | 'other';
 	form: RecordedForm | null;
 	files: RecordedFile[];
 	/** Status sent, or null when no status line was sent (socket destroyed first). */
@@ -182,6 +183,13 @@ export interface EmulatorHandle {
 	/** Socket.IO connection attempts (cleared with the requests). */
 	readonly sockets: RecordedSocket[];
 	clearRequests(): void;
+	/**
+	 * Stores a file for file inputs given as URLs; returns its URL in each mode (`file`, `404`,
+	 * `slow`, `html`, `oversize`), on this origin. See input-files.ts.
+	 */
+	putInputFile(name: string, bytes: Buffer, contentType: string): Record<'file' | '404' | 'slow' | 'html' | 'oversize', string>;
+	/** Requests for the hosted runs' pre-signed links so far (cleared with the requests): 0 proves nothing was downloaded. */
+	readonly downloadCount: number;
 	close(): Promise<void>;
 }
 

@@ -56,3 +56,28 @@ describe('fileMetadata', () => {
 		expect(JSON.parse(JSON.stringify(fileMetadata(files[0])))).toEqual(fileMetadata(files[0]));
 	});
 });
+
+describe('fileMetadata of a file shown by its link', () => {
+	const link = 'https://storage.example/out/a.png?X-Amz-Date=20261208T001500Z&X-Amz-Expires=3600&X-Amz-Signature=abc';
+
+	it('adds the url and, when the link says, when it expires', () => {
+		expect(fileMetadata({ index: 0, fileName: 'a.png', mimeType: 'image/png', fileSize: 10, link })).toEqual({
+			index: 0,
+			fileName: 'a.png',
+			mimeType: 'image/png',
+			fileSize: 10,
+			fileExtension: 'png',
+			url: link,
+			expiresAt: '2026-12-08T01:15:00.000Z',
+		});
+	});
+
+	it('leaves out what is unknown: the size the API did not declare, the expiry a plain link does not state', () => {
+		expect(fileMetadata({ index: 2, fileName: 'b', mimeType: 'application/octet-stream', link: 'https://cdn.example/b' })).toEqual({
+			index: 2,
+			fileName: 'b',
+			mimeType: 'application/octet-stream',
+			url: 'https://cdn.example/b',
+		});
+	});
+});

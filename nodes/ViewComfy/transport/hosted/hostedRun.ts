@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import type { InferResult, OutputSinkFactory } from '../../helpers/interfaces';
+import type { DecodedOutput, InferResult, OutputSinkFactory } from '../../helpers/interfaces';
 import type { Settled } from '../../helpers/mapInOrder';
 import { CallDeadline } from '../http/callDeadline';
 import { InferAbortedError, InferTimeoutError, redactSecret } from '../http/errors';
@@ -15,7 +15,7 @@ import { downloadOutput, type ByteBudget } from './hostedDownload';
 import { HostedHttpError, HostedRunFailedError, HostedRunNotFoundError, HostedRunTimeoutError } from './hostedErrors';
 import type { HostedSubmitRequest } from './hostedForm';
 import { pollDelayMs, type PollSettings } from './hostedPollPolicy';
-import { describeErrorData, isFinished, isSuccess, parseStatusAnswer, toResultMeta, type HostedRunRecord } from './hostedRecords';
+import { describeErrorData, isFinished, isSuccess, parseStatusAnswer, toResultMeta, type HostedOutputFile, type HostedRunRecord } from './hostedRecords';
 import { openLiveRun, type LiveRunOptions } from './liveRun';
 
 export interface HostedCallOptions extends RetryOptions {
@@ -38,6 +38,8 @@ export interface HostedCallOptions extends RetryOptions {
 	 * a failed attempt is destroyed before the error goes on.
 	 */
 	openOutputSink?: OutputSinkFactory;
+	/** False (Download Files off): a finished run's files are not fetched; each output carries only its link. */
+	downloadFiles?: boolean;
 }
 
 /** A run as the hosted API reports it, with its files when it succeeded and they were fetched. */
@@ -232,11 +234,21 @@ async function nextPollOrPush(scope: CallScope, delayMs: number, pushed: Promise
 
 async function fetchFiles(client: HostedApiClient, record: HostedRunRecord, scope: CallScope, opts: HostedCallOptions): Promise<HostedRunResult> {
 	const budget: ByteBudget = { limitBytes: opts.maxOutputBytes, usedBytes: 0 };
-	const outputs = [];
+	const outputs: DecodedOutput[] = [];
 	for (const [position, file] of record.outputs.entries()) {
-		outputs.push(await downloadOutput(client.http, file, { promptId: record.promptId, position }, budget, scope, opts.openOutputSink));
+		if (opts.downloadFiles === false) {
+			outputs.push({ ...linkOnly(file), notDownloaded: true });
+			continue;
+		}
+		const downloaded = await downloadOutput(client.http, file, { promptId: record.promptId, position }, budget, scope, opts.openOutputSink);
+		outputs.push({ ...downloaded, link: file.filepath });
 	}
 	return { record, result: { meta: toResultMeta(record), outputs, logs: [], errorEvents: [] } };
+}
+
+/** An output as its record describes it, without its bytes (Download Files off). */
+function linkOnly(file: HostedOutputFile): DecodedOutput {
+	return { filename: file.filename, contentType: file.contentType, declaredSize: file.size, chunks: [], byteLength: file.size ?? 0, link: file.filepath };
 }
 
 function withoutFiles(record: HostedRunRecord): HostedRunResult {
