@@ -56,7 +56,7 @@ stage "emulator" jest_stage emulator
 stage "integration" jest_stage integration
 stage "faults" jest_stage faults
 stage "e2e (n8n 2.8.4, Node 20)" jest_stage e2e --runInBand
-stage "e2e-latest (n8n 2.40.7, Node 24)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:latest
+stage "e2e-latest (n8n 2.41.3, Node 24)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:latest
 stage "e2e-1x (n8n 1.123.81, Node 20)" env VIEWCOMFY_RESULTS_DIR="$results_dir" npm run --silent test:1x
 # The e2e scenarios whose outputs are checked byte for byte as n8n stored them, again with n8n
 # keeping binary data in its database (N8N_DEFAULT_BINARY_DATA_MODE=database, which n8n 3.0 keeps).

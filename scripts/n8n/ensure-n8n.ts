@@ -161,11 +161,9 @@ async function installN8n(dir: string, target: N8nTarget, node: NodeRuntime | un
 	const env = nodeRuntimeEnv(node);
 	const on = node ? ` for Node ${node.version}` : '';
 	log(`Installing n8n ${target.version}${on} into ${dir} (first run only, usually ${EXPECTED_INSTALL}; log: ${logFile})`);
-	writeFileSync(
-		join(dir, 'package.json'),
-		// xlsx 0.20 is only published on SheetJS's own CDN, which npm cannot reach here.
-		JSON.stringify({ private: true, dependencies: { n8n: target.version }, overrides: { xlsx: '0.18.5' } }, null, 2) + '\n',
-	);
+	// xlsx 0.20 is only published on SheetJS's own CDN, which npm cannot reach here.
+	const overrides = { xlsx: '0.18.5', ...target.overrides };
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { n8n: target.version }, overrides }, null, 2) + '\n');
 	const ignoreScripts = target.rebuild ? ['--ignore-scripts'] : [];
 	await runNpm(dir, ['install', ...ignoreScripts, '--no-audit', '--no-fund', '--loglevel=http'], env, logFile, `installing n8n ${target.version}`, log);
 	if (target.rebuild?.length) {
