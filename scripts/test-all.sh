@@ -45,6 +45,14 @@ tree_unchanged() {
 }
 
 node scripts/bootstrap.cjs || exit 1
+
+# On a machine without the n8n installs (a CI machine: 3 to 13 minutes each), they start now in the
+# background, one at a time in the order the e2e stages need them, so they overlap the stages
+# before e2e instead of adding to the run. An e2e stage whose target is still installing waits
+# for that install's lock (ensure-n8n.ts) rather than installing again; a failed install here is
+# retried by its stage, which then reports it.
+( for target in default latest 1x; do npx tsx scripts/n8n/ensure-n8n.ts "$target" || true; done ) >"${results_dir}/n8n-installs.log" 2>&1 &
+n8n_installs=$!
 stage "typecheck" npm run --silent typecheck
 stage "lint" npm run --silent lint
 stage "build" npm run --silent build
@@ -69,6 +77,7 @@ stage "e2e-1x-database (n8n 1.123.81, Node 20, binary data in the database)" env
 stage "scale (queue mode)" npm run --silent test:scale -- --json "${results_dir}/scale.json"
 stage "batch of 1,000 (n8n latest)" npm run --silent test:batch -- --json "${results_dir}/batch-1000.json"
 stage "bench --quick" npm run --silent bench -- --quick
+wait "$n8n_installs"
 stage "clean tree" tree_unchanged
 
 echo
