@@ -104,7 +104,7 @@ function appInputLabel(input: AppInput): string {
 	switch (input.kind) {
 		case 'file':
 		case 'image-mask':
-			return `${input.label} (${input.valueType}: binary property)`;
+			return `${input.label} (${input.valueType}: binary property or URL)`;
 		case 'slider':
 			return input.slider ? `${input.label} (${input.slider.min} to ${input.slider.max})` : input.label;
 		case 'seed':
@@ -128,7 +128,7 @@ export function toAppMapperFields(app: ViewComfyApp): ResourceMapperField[] {
 		}
 		fields.push(mapped);
 		if (input.kind === 'image-mask') {
-			fields.push(field(maskFieldId(input.key), `${input.label} (mask: binary property)`, 'string', undefined, false));
+			fields.push(field(maskFieldId(input.key), `${input.label} (mask: binary property or URL)`, 'string', undefined, false));
 		}
 	}
 	return fields;

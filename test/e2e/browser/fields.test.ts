@@ -272,8 +272,8 @@ describe('e2e browser: fields on real workflows', () => {
 			const fields = await mappedFields(ndv);
 			expect(fields.map((field) => field.label)).toEqual([
 				'CHARACTER PROMPT · String',
-				'Character (image: binary property)',
-				'Pose sheet (image: binary property)',
+				'Character (image: binary property or URL)',
+				'Pose sheet (image: binary property or URL)',
 				'Advanced · Ultimate SD Upscale · Upscale_by',
 				'Advanced · Prompt_Image_1 · String',
 				'Advanced · Prompt_Image_2 · String',

@@ -120,10 +120,10 @@ describe('toAppMapperFields', () => {
 		const fields = toAppMapperFields(studioApp('Inpaint with media'));
 		const files = fields.filter((field) => field.displayName.includes('binary property'));
 		expect(files.map((field) => [field.id, field.displayName, field.defaultValue])).toEqual([
-			['1-inputs-image', 'Portrait (image-mask: binary property)', undefined],
-			['1-inputs-image-viewcomfymask', 'Portrait (mask: binary property)', undefined],
-			['3-inputs-video', 'Advanced · Motion · Clip (video: binary property)', undefined],
-			['4-inputs-audio', 'Advanced · Voice (audio: binary property)', undefined],
+			['1-inputs-image', 'Portrait (image-mask: binary property or URL)', undefined],
+			['1-inputs-image-viewcomfymask', 'Portrait (mask: binary property or URL)', undefined],
+			['3-inputs-video', 'Advanced · Motion · Clip (video: binary property or URL)', undefined],
+			['4-inputs-audio', 'Advanced · Voice (audio: binary property or URL)', undefined],
 		]);
 	});
 });
