@@ -79,13 +79,13 @@ export async function sendHop(
 async function failedHop(err: unknown, hop: HopRequest, deadline: CallDeadline, target: RequestTarget): Promise<never> {
 	closeAbandonedRequest(err);
 	const stopped = deadline.stopError;
-	if (stopped) return await Promise.reject(stopped);
+	if (stopped) throw stopped;
 	const refusal = ssrfRefusal(err);
 	if (refusal) {
 		const kind = hop.redirected ? 'redirect' : target.kind;
-		return await Promise.reject(new SsrfRefusedError(urlForMessages(hop.url), hop.url.hostname, kind, refusal.ip, target.field));
+		throw new SsrfRefusedError(urlForMessages(hop.url), hop.url.hostname, kind, refusal.ip, target.field);
 	}
-	return await Promise.reject(new NetworkFailure(hop.url.host, networkErrorCode(err)));
+	throw new NetworkFailure(hop.url.host, networkErrorCode(err));
 }
 
 /**
